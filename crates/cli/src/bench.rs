@@ -1,0 +1,277 @@
+//! `levain bench …`: figures measured on this machine, printed side by side
+//! with the physical limit they should be compared to.
+
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::util::{print_json, thousands};
+
+#[derive(clap::Subcommand)]
+pub enum Bench {
+    /// Import speed and memory on a generated Jetstream file, against the
+    /// time to merely read it and to parse it with serde_json.
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// Events in the generated file.
+    #[arg(long, default_value_t = 10_000_000)]
+    events: u64,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where to keep the generated file between runs and the scratch stores.
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Row {
+    what: String,
+    events: u64,
+    seconds: f64,
+    events_per_s: f64,
+    mb_per_s: f64,
+    peak_rss_mb: Option<f64>,
+}
+
+pub fn run(b: Bench) -> anyhow::Result<ExitCode> {
+    match b {
+        Bench::Import(a) => import(a),
+    }
+}
+
+/// Runs `levain ARGS…` as a child; returns (seconds, peak RSS bytes, stdout).
+fn child(args: &[&str]) -> anyhow::Result<(f64, u64, String)> {
+    let exe = std::env::current_exe()?;
+    let started = Instant::now();
+    let mut c = Command::new(exe)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut out = String::new();
+    c.stdout.take().expect("piped").read_to_string(&mut out)?;
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = c.id() as libc::pid_t;
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let secs = started.elapsed().as_secs_f64();
+    if r != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        anyhow::bail!("`levain {}` failed (status {status})", args.join(" "));
+    }
+    Ok((secs, usage.ru_maxrss as u64 * 1024, out))
+}
+
+fn row(what: &str, events: u64, bytes: u64, seconds: f64, rss: Option<u64>) -> Row {
+    Row {
+        what: what.to_owned(),
+        events,
+        seconds,
+        events_per_s: events as f64 / seconds,
+        mb_per_s: bytes as f64 / 1e6 / seconds,
+        peak_rss_mb: rss.map(|r| r as f64 / 1e6),
+    }
+}
+
+/// Reads `path` in 16 MiB chunks cut at line ends, calling `f` on each.
+fn chunks(path: &Path, mut f: impl FnMut(&[u8])) -> anyhow::Result<()> {
+    let mut file = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 16 << 20];
+    let mut filled = 0;
+    loop {
+        let n = file.read(&mut buf[filled..])?;
+        filled += n;
+        if n == 0 && filled == 0 {
+            return Ok(());
+        }
+        let cut = if n == 0 {
+            filled
+        } else {
+            match memrchr(&buf[..filled]) {
+                Some(i) => i + 1,
+                None if filled == buf.len() => {
+                    buf.resize(buf.len() * 2, 0);
+                    continue;
+                }
+                None => continue,
+            }
+        };
+        f(&buf[..cut]);
+        buf.copy_within(cut..filled, 0);
+        filled -= cut;
+    }
+}
+
+fn memrchr(b: &[u8]) -> Option<usize> {
+    b.iter().rposition(|x| *x == b'\n')
+}
+
+fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
+    let dir = a
+        .dir
+        .unwrap_or_else(|| std::env::temp_dir().join("levain-bench"));
+    let input_dir = dir.join(format!("input-{}-{}", a.events, a.seed));
+    let file = input_dir.join(levain_synth::JETSTREAM_FILE);
+    if !file.is_file() {
+        eprintln!(
+            "Generating about {} events into {} …",
+            thousands(a.events),
+            input_dir.display()
+        );
+        let t = Instant::now();
+        let out = levain_synth::generate(
+            &input_dir,
+            &levain_synth::Config {
+                seed: a.seed,
+                scale: levain_synth::Scale::Events(a.events),
+                ..Default::default()
+            },
+        )?;
+        eprintln!(
+            "  {} events in {:.1} s",
+            thousands(out.events),
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let bytes = std::fs::metadata(&file)?.len();
+    // A tenth of the file, to show memory does not grow with input size.
+    let tenth = dir.join(format!("tenth-{}-{}.ndjson", a.events, a.seed));
+    let mut events = 0u64;
+    {
+        let r = BufReader::with_capacity(1 << 20, std::fs::File::open(&file)?);
+        for line in r.split(b'\n') {
+            line?;
+            events += 1;
+        }
+    }
+    if !tenth.is_file() {
+        let r = BufReader::with_capacity(1 << 20, std::fs::File::open(&file)?);
+        let mut w = BufWriter::new(std::fs::File::create(&tenth)?);
+        for line in r.split(b'\n').take((events / 10) as usize) {
+            w.write_all(&line?)?;
+            w.write_all(b"\n")?;
+        }
+        w.flush()?;
+    }
+    let tenth_bytes = std::fs::metadata(&tenth)?.len();
+    eprintln!(
+        "Measuring on {} ({} events, {:.0} MB) …",
+        file.display(),
+        thousands(events),
+        bytes as f64 / 1e6
+    );
+
+    let mut rows = Vec::new();
+    let t = Instant::now();
+    let mut lines = 0u64;
+    chunks(&file, |c| {
+        lines += c.iter().filter(|b| **b == b'\n').count() as u64
+    })?;
+    rows.push(row(
+        "read the file, count lines",
+        events,
+        bytes,
+        t.elapsed().as_secs_f64(),
+        None,
+    ));
+
+    let t = Instant::now();
+    let mut parse_errors = 0usize;
+    chunks(&file, |c| {
+        parse_errors += c
+            .par_split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .filter(|l| serde_json::from_slice::<serde::de::IgnoredAny>(l).is_err())
+            .count();
+    })?;
+    let parse_secs = t.elapsed().as_secs_f64();
+    anyhow::ensure!(parse_errors == 0, "{parse_errors} lines did not parse");
+    rows.push(row(
+        &format!(
+            "read + serde_json parse ({} threads)",
+            rayon::current_num_threads()
+        ),
+        events,
+        bytes,
+        parse_secs,
+        None,
+    ));
+
+    let store = dir.join("store");
+    let _ = std::fs::remove_dir_all(&store);
+    let store_s = store.to_string_lossy().into_owned();
+    let file_s = file.to_string_lossy().into_owned();
+    let (secs, rss, out) = child(&["--data", &store_s, "import", &file_s, "--json"])?;
+    let summary: serde_json::Value = serde_json::from_str(&out)?;
+    let import_secs = secs;
+    rows.push(row(
+        "levain import (empty store)",
+        events,
+        bytes,
+        secs,
+        Some(rss),
+    ));
+    let (secs, rss, out2) = child(&["--data", &store_s, "import", &file_s, "--json"])?;
+    let again: serde_json::Value = serde_json::from_str(&out2)?;
+    rows.push(row(
+        "levain import again (all duplicates)",
+        events,
+        bytes,
+        secs,
+        Some(rss),
+    ));
+    let _ = std::fs::remove_dir_all(&store);
+    let tenth_s = tenth.to_string_lossy().into_owned();
+    let (secs, rss, _) = child(&["--data", &store_s, "import", &tenth_s, "--json"])?;
+    rows.push(row(
+        "levain import, a tenth of the file",
+        events / 10,
+        tenth_bytes,
+        secs,
+        Some(rss),
+    ));
+    let _ = std::fs::remove_dir_all(&store);
+
+    let ratio = parse_secs / import_secs;
+    if a.json {
+        print_json(&serde_json::json!({
+            "file": file, "events": events, "bytes": bytes,
+            "rows": rows,
+            "import_vs_parse_speed": ratio,
+            "imported": summary["imported"], "reimport_new": again["imported"],
+        }))?;
+    } else {
+        println!(
+            "{:<42} {:>12} {:>10} {:>9} {:>12}",
+            "", "events/s", "MB/s", "seconds", "peak RSS MB"
+        );
+        for r in &rows {
+            println!(
+                "{:<42} {:>12} {:>10.0} {:>9.2} {:>12}",
+                r.what,
+                thousands(r.events_per_s as u64),
+                r.mb_per_s,
+                r.seconds,
+                r.peak_rss_mb.map_or("-".into(), |m| format!("{m:.0}"))
+            );
+        }
+        println!(
+            "levain import runs at {:.0} % of the speed of a bare serde_json parse of the same file.",
+            100.0 * ratio
+        );
+        println!(
+            "Imported {} records; the second import added {}.",
+            summary["imported"], again["imported"]
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

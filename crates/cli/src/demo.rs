@@ -1,0 +1,137 @@
+//! `levain demo`: generate, import, analyse, in one go, with no set-up.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use levain_import::{ImportOptions, import_paths, pipeline::NoProgress};
+use levain_store::Store;
+use levain_store::query::Engine;
+use levain_store::status::json_rows;
+use levain_synth::{Config, Scale, Truth};
+
+use crate::query::{load_status, print_status};
+use crate::util::thousands;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Keep the generated files and store in this directory instead of a
+    /// temporary one.
+    #[arg(long)]
+    keep: Option<PathBuf>,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Community size (see `levain synth --help`).
+    #[arg(long, default_value = "small")]
+    scale: String,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let temp;
+    let base = match &args.keep {
+        Some(dir) => dir.clone(),
+        None => {
+            temp = tempfile::Builder::new().prefix("levain-demo-").tempdir()?;
+            temp.path().to_owned()
+        }
+    };
+    let input = base.join("input");
+    let data = base.join("store");
+    println!("levain demo: a generated bike-workshop community on Bluesky, three years long.\n");
+
+    let t = Instant::now();
+    let scale: Scale = args.scale.parse()?;
+    let out = levain_synth::generate(
+        &input,
+        &Config {
+            seed: args.seed,
+            scale,
+            ..Config::default()
+        },
+    )?;
+    println!(
+        "1. Generated {} Jetstream events and a campaigns file in {:.1} s ({}).",
+        thousands(out.events),
+        t.elapsed().as_secs_f64(),
+        input.display()
+    );
+    let truth: Truth = serde_json::from_slice(&std::fs::read(&out.truth)?)?;
+
+    let t = Instant::now();
+    let store = Store::open_or_create(&data)?;
+    let files = vec![out.jetstream.clone(), out.campaigns.clone()];
+    let summary = import_paths(&store, &files, &ImportOptions::default(), &NoProgress)?;
+    println!(
+        "2. Imported them in {:.1} s: {} records new, {} rejected.",
+        t.elapsed().as_secs_f64(),
+        thousands(summary.imported),
+        thousands(summary.rejected)
+    );
+    let again = import_paths(&store, &files, &ImportOptions::default(), &NoProgress)?;
+    println!(
+        "   Importing the same files again adds nothing: {} new, {} duplicates.",
+        thousands(again.imported),
+        thousands(again.duplicates)
+    );
+
+    let mut w = store.writer()?;
+    for o in &truth.own {
+        w.own_mut().insert(o.account.clone());
+    }
+    w.commit()?;
+    println!("3. Declared the community's own accounts (levain own add):");
+    for o in &truth.own {
+        println!("   @{} ({})", o.handle, o.role);
+    }
+
+    println!("\n4. What the store holds (levain status):");
+    let status = load_status(&store)?;
+    print_status(&status);
+
+    println!("\n5. Paid vs organic, a first look with SQL (levain sql):");
+    let engine = Engine::open(&store)?;
+    let followers_sql = "
+        WITH own_follows AS (
+          SELECT i.actor, i.at, i.ended_at FROM interactions i
+          JOIN own_accounts o ON i.target_account = o.account
+          WHERE i.kind = 'follow'),
+        tagged AS (
+          SELECT f.actor, f.ended_at, f.at,
+                 COALESCE(min(c.name), 'organic') AS source
+          FROM own_follows f
+          LEFT JOIN campaigns c ON f.at >= c.start AND f.at < c.\"end\"
+          GROUP BY f.actor, f.ended_at, f.at)
+        SELECT CASE WHEN source = 'organic' THEN 'organic' ELSE 'paid (campaign windows)' END AS source,
+               count(*) AS follows,
+               sum(CASE WHEN ended_at IS NULL OR ended_at > at + INTERVAL '90 days' THEN 1 ELSE 0 END) AS still_following_after_90_days
+        FROM tagged GROUP BY 1 ORDER BY 1";
+    let (_, batches) = engine.sql(followers_sql)?;
+    for row in json_rows(&batches)? {
+        let follows = row["follows"].as_u64().unwrap_or(0);
+        let kept = row["still_following_after_90_days"].as_u64().unwrap_or(0);
+        println!(
+            "   {:<24} {:>7} follows, {:>5.1} % still following after 90 days",
+            row["source"].as_str().unwrap_or(""),
+            thousands(follows),
+            100.0 * kept as f64 / follows.max(1) as f64
+        );
+    }
+    let fakes = truth.fake_accounts.len();
+    println!(
+        "   The generator planted {} fake accounts (like farm, bought followers, pod, follow ring, bots); truth.json lists them.",
+        thousands(fakes as u64)
+    );
+
+    println!("\nDone in {:.1} s.", started.elapsed().as_secs_f64());
+    match &args.keep {
+        Some(dir) => println!(
+            "Try next:\n  levain --data {0} status\n  levain --data {0} sql \"SELECT kind, count(*) FROM interactions GROUP BY kind\"",
+            dir.join("store").display()
+        ),
+        None => println!(
+            "Try next:\n  levain demo --keep demo        # keep the files and the store\n  levain synth --out my-community && levain import my-community\n  levain sql \"SELECT kind, count(*) FROM interactions GROUP BY kind\""
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}

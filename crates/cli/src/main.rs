@@ -1,0 +1,129 @@
+//! The `levain` binary: argument parsing and dispatch. The work lives in the
+//! library crates; each command here is glue in its own module.
+
+mod bench;
+mod demo;
+mod import;
+mod own;
+mod query;
+mod synth;
+mod util;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// levain: local-first community analytics.
+///
+/// Load your own data (Bluesky, campaign spend, …) into a local store of open
+/// formats (Parquet) and ask it questions with numbers you can defend.
+///
+/// Start with `levain demo`, which generates a community, imports it and
+/// shows what levain sees. Then import your own exports with `levain import`.
+///
+/// Exit codes: 0 success; 1 the command ran but found problems (rejected
+/// records under --strict, files that could not be read); 2 the command could
+/// not run (bad arguments, unreadable store).
+#[derive(Parser)]
+#[command(name = "levain", version, max_term_width = 100)]
+struct Cli {
+    /// The store directory.
+    #[arg(
+        long,
+        global = true,
+        env = "LEVAIN_DATA",
+        default_value = "levain-data"
+    )]
+    data: PathBuf,
+    /// Show more about what levain is doing (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import files or directories into the store.
+    ///
+    /// The format is detected from each file's content; name it to force it.
+    /// Importing the same data again adds nothing. Records that cannot be read
+    /// are kept, with the reason and their line, in a rejects file named in
+    /// the summary; the rest of the input is imported.
+    ///
+    /// Formats: bluesky-jetstream (Bluesky Jetstream NDJSON), campaigns
+    /// (channel,name,start,end,spend,currency[,promoted_posts]), conversions
+    /// (at,value,currency,channel,campaign,utm_source,utm_medium,utm_campaign).
+    ///
+    /// Examples:
+    ///   levain import jetstream.ndjson
+    ///   levain import bluesky-jetstream capture/ --strict
+    ///   levain import campaigns.csv --json
+    #[command(verbatim_doc_comment)]
+    Import(import::Args),
+    /// Declare which accounts are yours.
+    ///
+    /// Own accounts are the ones whose audience levain measures. Give an
+    /// account key (`bluesky:did:plc:…`), a DID, or a handle already seen in
+    /// imported data (`@name.bsky.social`).
+    Own(own::Args),
+    /// What the store holds: counts by channel and kind, period, own accounts, imports.
+    Status(query::StatusArgs),
+    /// Run SQL over the store (DataFusion).
+    ///
+    /// Tables: accounts, persons, posts, interactions, campaigns, conversions,
+    /// deletions, account_observations, person_links. Example:
+    ///   levain sql "SELECT kind, count(*) FROM interactions GROUP BY kind"
+    #[command(verbatim_doc_comment)]
+    Sql(query::SqlArgs),
+    /// Merge small segments and key runs into large ones (faster queries and imports).
+    Compact(query::CompactArgs),
+    /// Generate a community with known ground truth, in real export formats.
+    Synth(synth::Args),
+    /// Generate a small community, import it, and show what levain finds.
+    Demo(demo::Args),
+    /// Measure levain against the physical limits of this machine.
+    #[command(subcommand)]
+    Bench(bench::Bench),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match cli.verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LEVAIN_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
+        )
+        .without_time()
+        .init();
+    let result = match cli.command {
+        Command::Import(a) => import::run(&cli.data, a),
+        Command::Own(a) => own::run(&cli.data, a),
+        Command::Status(a) => query::status(&cli.data, a),
+        Command::Sql(a) => query::sql(&cli.data, a),
+        Command::Compact(a) => query::compact(&cli.data, a),
+        Command::Synth(a) => synth::run(a),
+        Command::Demo(a) => demo::run(a),
+        Command::Bench(b) => bench::run(b),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if util::is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! `levain own add|list|remove`
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use levain_model::keys;
+use levain_store::Store;
+use levain_store::query::Engine;
+use levain_store::status::json_rows;
+
+use crate::util::print_json;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(clap::Subcommand)]
+enum Action {
+    /// Declare an account as yours.
+    Add {
+        /// `bluesky:did:plc:…`, `did:plc:…`, or a handle seen in imported data.
+        account: String,
+    },
+    /// List your accounts.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop treating an account as yours.
+    Remove { account: String },
+}
+
+/// Turns what the user typed into an account key.
+fn resolve(store: &Store, input: &str) -> anyhow::Result<String> {
+    let input = input.trim();
+    if input.starts_with("did:") {
+        return Ok(keys::qualified("bluesky", input));
+    }
+    if let Some((channel, _)) = keys::split(input)
+        && levain_model::channel::KNOWN.contains(&channel)
+    {
+        return Ok(input.to_owned());
+    }
+    let handle = input.trim_start_matches('@');
+    let engine = Engine::open(store)?;
+    let quoted = handle.replace('\'', "''");
+    let (_, batches) = engine.sql(&format!(
+        "SELECT account FROM accounts WHERE lower(handle) = lower('{quoted}') ORDER BY account"
+    ))?;
+    let found: Vec<String> = json_rows(&batches)?
+        .into_iter()
+        .filter_map(|r| r.get("account").and_then(|v| v.as_str()).map(str::to_owned))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => anyhow::bail!(
+            "no account with handle `{handle}` in the store; import data that mentions it first, or give its key (bluesky:did:plc:…)"
+        ),
+        many => anyhow::bail!(
+            "handle `{handle}` matches several accounts ({}); give the key instead",
+            many.join(", ")
+        ),
+    }
+}
+
+pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    match args.action {
+        Action::Add { account } => {
+            let store = Store::open_or_create(data)?;
+            let key = resolve(&store, &account)?;
+            let mut w = store.writer()?;
+            let added = w.own_mut().insert(key.clone());
+            w.commit()?;
+            if added {
+                eprintln!("{key} is now one of your accounts.");
+            } else {
+                eprintln!("{key} was already one of your accounts.");
+            }
+        }
+        Action::Remove { account } => {
+            let store = Store::open(data)?;
+            let key = resolve(&store, &account)?;
+            let mut w = store.writer()?;
+            if !w.own_mut().remove(&key) {
+                anyhow::bail!("{key} is not one of your accounts (see `levain own list`)");
+            }
+            w.commit()?;
+            eprintln!("{key} is no longer one of your accounts.");
+        }
+        Action::List { json } => {
+            let store = Store::open(data)?;
+            let own: Vec<String> = store.manifest()?.own.into_iter().collect();
+            if json {
+                print_json(&serde_json::json!({ "own": own }))?;
+            } else if own.is_empty() {
+                eprintln!("No own accounts yet: add one with `levain own add ACCOUNT`.");
+            } else {
+                for a in own {
+                    println!("{a}");
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

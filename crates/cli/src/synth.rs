@@ -1,0 +1,72 @@
+//! `levain synth --out DIR [--seed N] [--scale S]`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use levain_synth::{Config, Scale, generate_with_progress};
+
+use crate::util::{print_json, thousands};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Directory to write into (created if needed).
+    #[arg(long)]
+    out: PathBuf,
+    /// Same seed, same bytes.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// small (~250 thousand events), medium (~2.5 million), large (~25
+    /// million), or about how many events to write (e.g. 10000000).
+    #[arg(long, default_value = "small")]
+    scale: String,
+    /// Simulated days (about three years by default).
+    #[arg(long, default_value_t = 1095)]
+    days: u32,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let scale: Scale = args.scale.parse()?;
+    let config = Config {
+        seed: args.seed,
+        scale,
+        days: args.days,
+    };
+    let started = Instant::now();
+    let bar = ProgressBar::with_draw_target(Some(1000), indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("generating [{bar:30}] {percent}% eta {eta}")
+            .expect("template"),
+    );
+    let out = generate_with_progress(&args.out, &config, &mut |f| {
+        bar.set_position((f * 1000.0) as u64)
+    })?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    if args.json {
+        print_json(&serde_json::json!({
+            "events": out.events,
+            "bytes": out.bytes,
+            "seconds": secs,
+            "jetstream": out.jetstream,
+            "campaigns": out.campaigns,
+            "truth": out.truth,
+        }))?;
+    } else {
+        eprintln!(
+            "Wrote {} events ({:.1} MB) in {:.1} s to {}:\n  {}\n  {}\n  {}",
+            thousands(out.events),
+            out.bytes as f64 / 1e6,
+            secs,
+            args.out.display(),
+            out.jetstream.display(),
+            out.campaigns.display(),
+            out.truth.display()
+        );
+        eprintln!("Next: levain import {}", args.out.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

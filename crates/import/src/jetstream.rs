@@ -1,0 +1,710 @@
+//! Bluesky Jetstream NDJSON: one event a line, as Bluesky's Jetstream service
+//! sends them.
+//!
+//! ```json
+//! {"did":"did:plc:…","time_us":1725911162329308,"kind":"commit",
+//!  "commit":{"rev":"…","operation":"create","collection":"app.bsky.feed.like",
+//!            "rkey":"…","record":{…},"cid":"…"}}
+//! ```
+//!
+//! `kind` is `commit`, `identity` (handle changes) or `account` (status).
+//! Commits on `app.bsky.feed.post`, `.like`, `.repost`, `app.bsky.graph.follow`
+//! and `app.bsky.actor.profile` become rows; other collections are rejected
+//! with a reason. A delete ends its record (a row in `deletions`); a deleted
+//! follow is also an `unfollow`, whose target the pipeline resolves from the
+//! follow record it ends. Times: a record's `createdAt` when it is a valid
+//! RFC 3339 datetime, else the event's `time_us`.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use levain_model::InteractionKind;
+use levain_model::channel::BLUESKY;
+use levain_model::keys::Key;
+use levain_model::rows::{AccountRow, DeletionRow, InteractionRow, PostRow, Rows};
+
+use crate::ndjson::{LineFormat, read_lines};
+use crate::{ImportError, InputFile, Reject, Sink, Source};
+
+pub struct Jetstream;
+
+pub const POST: &str = "app.bsky.feed.post";
+pub const LIKE: &str = "app.bsky.feed.like";
+pub const REPOST: &str = "app.bsky.feed.repost";
+pub const FOLLOW: &str = "app.bsky.graph.follow";
+pub const PROFILE: &str = "app.bsky.actor.profile";
+
+impl Source for Jetstream {
+    fn name(&self) -> &'static str {
+        "bluesky-jetstream"
+    }
+
+    fn describe(&self) -> &'static str {
+        "Bluesky Jetstream events, one JSON object a line"
+    }
+
+    fn sniff(&self, head: &[u8]) -> bool {
+        let Some(line) = head
+            .split(|b| *b == b'\n')
+            .find(|l| !l.iter().all(u8::is_ascii_whitespace))
+        else {
+            return false;
+        };
+        #[derive(Deserialize)]
+        struct Probe<'a> {
+            #[serde(borrow)]
+            did: Cow<'a, str>,
+            #[allow(dead_code)]
+            time_us: serde::de::IgnoredAny,
+            #[allow(dead_code)]
+            kind: serde::de::IgnoredAny,
+        }
+        // The first line may be cut by the head limit; look at its keys only.
+        match serde_json::from_slice::<Probe>(line) {
+            Ok(p) => p.did.starts_with("did:"),
+            Err(_) => {
+                let s = String::from_utf8_lossy(&line[..line.len().min(4096)]);
+                s.trim_start().starts_with('{')
+                    && s.contains("\"did\":\"did:")
+                    && s.contains("\"time_us\"")
+                    && s.contains("\"kind\"")
+            }
+        }
+    }
+
+    fn read(&self, file: &InputFile, sink: &mut dyn Sink) -> Result<(), ImportError> {
+        read_lines(self, file, sink)
+    }
+}
+
+#[derive(Deserialize)]
+struct Event<'a> {
+    #[serde(borrow)]
+    did: Cow<'a, str>,
+    time_us: i64,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    commit: Option<Commit<'a>>,
+    #[serde(borrow)]
+    identity: Option<Identity<'a>>,
+    #[serde(borrow)]
+    account: Option<AccountEvent<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Commit<'a> {
+    #[serde(borrow)]
+    operation: Cow<'a, str>,
+    #[serde(borrow)]
+    collection: Cow<'a, str>,
+    #[serde(borrow)]
+    rkey: Cow<'a, str>,
+    #[serde(borrow)]
+    record: Option<&'a RawValue>,
+    #[serde(borrow)]
+    cid: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    rev: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Identity<'a> {
+    #[serde(borrow)]
+    handle: Option<Cow<'a, str>>,
+    seq: Option<i64>,
+    #[serde(borrow)]
+    time: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct AccountEvent<'a> {
+    active: bool,
+    #[serde(borrow)]
+    status: Option<Cow<'a, str>>,
+    seq: Option<i64>,
+    #[serde(borrow)]
+    time: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct StrongRef<'a> {
+    #[serde(borrow)]
+    uri: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Subject<'a> {
+    #[serde(borrow)]
+    subject: StrongRef<'a>,
+    #[serde(borrow)]
+    created_at: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    via: Option<StrongRef<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Follow<'a> {
+    #[serde(borrow)]
+    subject: Cow<'a, str>,
+    #[serde(borrow)]
+    created_at: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Profile<'a> {
+    #[serde(borrow)]
+    display_name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    description: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    created_at: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Post<'a> {
+    #[serde(borrow)]
+    text: Cow<'a, str>,
+    #[serde(borrow)]
+    created_at: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    langs: Vec<Cow<'a, str>>,
+    #[serde(borrow)]
+    reply: Option<Reply<'a>>,
+    #[serde(borrow)]
+    embed: Option<Embed<'a>>,
+    #[serde(borrow, default)]
+    facets: Vec<Facet<'a>>,
+    #[serde(borrow, default)]
+    tags: Vec<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Reply<'a> {
+    #[serde(borrow)]
+    parent: StrongRef<'a>,
+    #[serde(borrow)]
+    root: StrongRef<'a>,
+}
+
+#[derive(Deserialize)]
+struct Embed<'a> {
+    #[serde(rename = "$type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    /// `app.bsky.embed.record`: a strongRef; `recordWithMedia`: {record: strongRef}.
+    #[serde(borrow)]
+    record: Option<&'a RawValue>,
+    #[serde(borrow)]
+    external: Option<External<'a>>,
+}
+
+#[derive(Deserialize)]
+struct External<'a> {
+    #[serde(borrow)]
+    uri: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct WrappedRef<'a> {
+    #[serde(borrow)]
+    record: StrongRef<'a>,
+}
+
+#[derive(Deserialize)]
+struct Facet<'a> {
+    #[serde(borrow, default)]
+    features: Vec<Feature<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Feature<'a> {
+    #[serde(rename = "$type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    did: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    uri: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    tag: Option<Cow<'a, str>>,
+}
+
+/// Accounts already given a "seen" row in this piece of input.
+#[derive(Default)]
+pub struct Seen(HashSet<String>);
+
+impl LineFormat for Jetstream {
+    type Scratch = Seen;
+
+    fn parse_line(
+        &self,
+        line: &[u8],
+        pos: u64,
+        rows: &mut Rows,
+        seen: &mut Seen,
+    ) -> Result<(), Reject> {
+        let ev: Event = serde_json::from_slice(line).map_err(|e| json_reject(pos, &e, line))?;
+        if !ev.did.starts_with("did:") {
+            return Err(Reject::new(
+                pos,
+                "invalid field",
+                format!("`did` is `{}`, expected a DID such as did:plc:…", ev.did),
+                line,
+            ));
+        }
+        let account = format!("{BLUESKY}:{}", ev.did);
+        match ev.kind.as_ref() {
+            "commit" => {
+                let Some(c) = ev.commit else {
+                    return Err(missing(pos, "commit", "a commit event", line));
+                };
+                commit(&ev.did, &account, ev.time_us, c, pos, rows, line)?;
+            }
+            "identity" => {
+                let Some(i) = ev.identity else {
+                    return Err(missing(pos, "identity", "an identity event", line));
+                };
+                let at = i.time.as_deref().and_then(parse_time).unwrap_or(ev.time_us);
+                let seq = i.seq.unwrap_or(ev.time_us).to_string();
+                rows.accounts.push(
+                    &AccountRow {
+                        account: &account,
+                        channel: BLUESKY,
+                        native_id: &ev.did,
+                        handle: i.handle.as_deref(),
+                        observed_at: at,
+                        ..AccountRow::default()
+                    },
+                    Key::of(&["identity", &account, &seq]),
+                    true,
+                    pos,
+                );
+            }
+            "account" => {
+                let Some(a) = ev.account else {
+                    return Err(missing(pos, "account", "an account event", line));
+                };
+                let at = a.time.as_deref().and_then(parse_time).unwrap_or(ev.time_us);
+                let seq = a.seq.unwrap_or(ev.time_us).to_string();
+                let status = if a.active {
+                    "active"
+                } else {
+                    a.status.as_deref().unwrap_or("inactive")
+                };
+                rows.accounts.push(
+                    &AccountRow {
+                        account: &account,
+                        channel: BLUESKY,
+                        native_id: &ev.did,
+                        status: Some(status),
+                        observed_at: at,
+                        ..AccountRow::default()
+                    },
+                    Key::of(&["account", &account, &seq]),
+                    true,
+                    pos,
+                );
+            }
+            other => {
+                return Err(Reject::new(
+                    pos,
+                    "unsupported event kind",
+                    format!("`kind` is `{other}`, expected commit, identity or account"),
+                    line,
+                ));
+            }
+        }
+        if !seen.0.contains(&account) {
+            rows.accounts.push(
+                &AccountRow {
+                    account: &account,
+                    channel: BLUESKY,
+                    native_id: &ev.did,
+                    observed_at: ev.time_us,
+                    ..AccountRow::default()
+                },
+                Key::of(&["seen", &account]),
+                false,
+                pos,
+            );
+            seen.0.insert(account);
+        }
+        Ok(())
+    }
+}
+
+fn json_reject(pos: u64, e: &serde_json::Error, line: &[u8]) -> Reject {
+    use serde_json::error::Category;
+    let (class, hint) = match e.classify() {
+        Category::Eof => (
+            "truncated record",
+            " (the line ends mid-record; was the file cut short?)",
+        ),
+        Category::Syntax => ("malformed JSON", ""),
+        Category::Data => ("missing or mistyped field", ""),
+        Category::Io => ("malformed JSON", ""),
+    };
+    Reject::new(pos, class, format!("{e}{hint}"), line)
+}
+
+fn missing(pos: u64, field: &str, what: &str, line: &[u8]) -> Reject {
+    Reject::new(
+        pos,
+        "missing or mistyped field",
+        format!("missing field `{field}` for {what}"),
+        line,
+    )
+}
+
+/// RFC 3339 to microseconds, or None.
+pub fn parse_time(s: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.timestamp_micros())
+}
+
+/// The DID (or handle) an `at://` URI names.
+fn uri_authority(uri: &str) -> Option<&str> {
+    let rest = uri.strip_prefix("at://")?;
+    let end = rest.find('/').unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
+}
+
+fn record_reject(pos: u64, collection: &str, e: serde_json::Error, line: &[u8]) -> Reject {
+    Reject::new(
+        pos,
+        "missing or mistyped field",
+        format!("{collection} record: {e}"),
+        line,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn commit(
+    did: &str,
+    account: &str,
+    time_us: i64,
+    c: Commit,
+    pos: u64,
+    rows: &mut Rows,
+    line: &[u8],
+) -> Result<(), Reject> {
+    let collection = c.collection.as_ref();
+    let kind = match collection {
+        POST => "post",
+        LIKE => "like",
+        REPOST => "reshare",
+        FOLLOW => "follow",
+        PROFILE => "profile",
+        other => {
+            return Err(Reject::new(
+                pos,
+                "unsupported collection",
+                format!(
+                    "collection `{other}` is not analysed (levain reads {POST}, {LIKE}, {REPOST}, {FOLLOW} and {PROFILE})"
+                ),
+                line,
+            ));
+        }
+    };
+    let record_id = format!("{BLUESKY}:at://{did}/{collection}/{}", c.rkey);
+    match c.operation.as_ref() {
+        "delete" => {
+            rows.deletions.push(
+                &DeletionRow {
+                    record: &record_id,
+                    channel: BLUESKY,
+                    actor: account,
+                    kind,
+                    at: time_us,
+                },
+                Key::of(&["delete", &record_id]),
+                collection != FOLLOW,
+                pos,
+            );
+            if collection == FOLLOW {
+                // The target is resolved by the pipeline from the follow record.
+                rows.interactions.push(
+                    &InteractionRow {
+                        actor: account,
+                        kind: InteractionKind::Unfollow,
+                        channel: BLUESKY,
+                        at: time_us,
+                        target_post: None,
+                        target_account: None,
+                        record: None,
+                        via: None,
+                        ends: Some(&record_id),
+                    },
+                    Key::of(&["unfollow", &record_id]),
+                    true,
+                    pos,
+                );
+            }
+            Ok(())
+        }
+        "create" | "update" => {
+            let Some(raw) = c.record else {
+                return Err(missing(pos, "record", "a create or update commit", line));
+            };
+            let raw = raw.get().as_bytes();
+            match collection {
+                LIKE | REPOST => {
+                    let r: Subject = serde_json::from_slice(raw)
+                        .map_err(|e| record_reject(pos, collection, e, line))?;
+                    let at = r
+                        .created_at
+                        .as_deref()
+                        .and_then(parse_time)
+                        .unwrap_or(time_us);
+                    let target = format!("{BLUESKY}:{}", r.subject.uri);
+                    let target_account =
+                        uri_authority(&r.subject.uri).map(|a| format!("{BLUESKY}:{a}"));
+                    let via = r.via.map(|v| format!("{BLUESKY}:{}", v.uri));
+                    let kind = if collection == LIKE {
+                        InteractionKind::Like
+                    } else {
+                        InteractionKind::Reshare
+                    };
+                    rows.interactions.push(
+                        &InteractionRow {
+                            actor: account,
+                            kind,
+                            channel: BLUESKY,
+                            at,
+                            target_post: Some(&target),
+                            target_account: target_account.as_deref(),
+                            record: Some(&record_id),
+                            via: via.as_deref(),
+                            ends: None,
+                        },
+                        Key::of(&[kind.as_str(), &record_id]),
+                        true,
+                        pos,
+                    );
+                }
+                FOLLOW => {
+                    let r: Follow = serde_json::from_slice(raw)
+                        .map_err(|e| record_reject(pos, collection, e, line))?;
+                    let at = r
+                        .created_at
+                        .as_deref()
+                        .and_then(parse_time)
+                        .unwrap_or(time_us);
+                    let target = format!("{BLUESKY}:{}", r.subject);
+                    rows.interactions.push(
+                        &InteractionRow {
+                            actor: account,
+                            kind: InteractionKind::Follow,
+                            channel: BLUESKY,
+                            at,
+                            target_post: None,
+                            target_account: Some(&target),
+                            record: Some(&record_id),
+                            via: None,
+                            ends: None,
+                        },
+                        Key::of(&["follow", &record_id]),
+                        true,
+                        pos,
+                    );
+                }
+                PROFILE => {
+                    let r: Profile = serde_json::from_slice(raw)
+                        .map_err(|e| record_reject(pos, collection, e, line))?;
+                    let version = c.cid.as_deref().or(c.rev.as_deref()).unwrap_or("");
+                    let time = time_us.to_string();
+                    rows.accounts.push(
+                        &AccountRow {
+                            account,
+                            channel: BLUESKY,
+                            native_id: did,
+                            display_name: r.display_name.as_deref(),
+                            bio: r.description.as_deref(),
+                            created_at: r.created_at.as_deref().and_then(parse_time),
+                            observed_at: time_us,
+                            ..AccountRow::default()
+                        },
+                        Key::of(&["profile", &record_id, version, &time]),
+                        true,
+                        pos,
+                    );
+                }
+                _ => {
+                    let r: Post = serde_json::from_slice(raw)
+                        .map_err(|e| record_reject(pos, collection, e, line))?;
+                    post(did, account, time_us, &record_id, &c.rkey, r, pos, rows);
+                }
+            }
+            Ok(())
+        }
+        other => Err(Reject::new(
+            pos,
+            "invalid field",
+            format!("`commit.operation` is `{other}`, expected create, update or delete"),
+            line,
+        )),
+    }
+}
+
+/// The record a quote embeds, from `app.bsky.embed.record` or `…recordWithMedia`.
+fn quoted_uri(embed: &Embed) -> Option<String> {
+    let kind = embed.kind.as_deref()?;
+    let raw = embed.record?.get();
+    match kind {
+        "app.bsky.embed.record" => serde_json::from_str::<StrongRef>(raw)
+            .ok()
+            .map(|r| r.uri.into_owned()),
+        "app.bsky.embed.recordWithMedia" => serde_json::from_str::<WrappedRef>(raw)
+            .ok()
+            .map(|r| r.record.uri.into_owned()),
+        _ => None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn post(
+    did: &str,
+    account: &str,
+    time_us: i64,
+    post_id: &str,
+    rkey: &str,
+    r: Post,
+    pos: u64,
+    rows: &mut Rows,
+) {
+    let at = r
+        .created_at
+        .as_deref()
+        .and_then(parse_time)
+        .unwrap_or(time_us);
+    let mut hashtags: Vec<String> = Vec::new();
+    let mut mentions: Vec<String> = Vec::new();
+    let mut links: Vec<String> = Vec::new();
+    for f in r.facets.iter().flat_map(|f| &f.features) {
+        match f.kind.as_ref() {
+            "app.bsky.richtext.facet#tag" => {
+                if let Some(t) = &f.tag {
+                    hashtags.push(t.to_lowercase());
+                }
+            }
+            "app.bsky.richtext.facet#mention" => {
+                if let Some(d) = &f.did {
+                    mentions.push(format!("{BLUESKY}:{d}"));
+                }
+            }
+            "app.bsky.richtext.facet#link" => {
+                if let Some(u) = &f.uri {
+                    links.push(u.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    hashtags.extend(r.tags.iter().map(|t| t.to_lowercase()));
+    hashtags.sort();
+    hashtags.dedup();
+    mentions.sort();
+    mentions.dedup();
+    let quote = r.embed.as_ref().and_then(quoted_uri);
+    if let Some(ext) = r.embed.as_ref().and_then(|e| e.external.as_ref())
+        && !links.iter().any(|l| l == ext.uri.as_ref())
+    {
+        links.push(ext.uri.to_string());
+    }
+    let reply_to = r
+        .reply
+        .as_ref()
+        .map(|x| format!("{BLUESKY}:{}", x.parent.uri));
+    let reply_root = r
+        .reply
+        .as_ref()
+        .map(|x| format!("{BLUESKY}:{}", x.root.uri));
+    let quote_of = quote.as_ref().map(|q| format!("{BLUESKY}:{q}"));
+    let url = format!("https://bsky.app/profile/{did}/post/{rkey}");
+    let tag_refs: Vec<&str> = hashtags.iter().map(String::as_str).collect();
+    let mention_refs: Vec<&str> = mentions.iter().map(String::as_str).collect();
+    let link_refs: Vec<&str> = links.iter().map(String::as_str).collect();
+    rows.posts.push(
+        &PostRow {
+            post: post_id,
+            channel: BLUESKY,
+            author: account,
+            at,
+            text: Some(&r.text),
+            lang: r.langs.first().map(|l| l.as_ref()),
+            url: Some(&url),
+            reply_to: reply_to.as_deref(),
+            reply_root: reply_root.as_deref(),
+            quote_of: quote_of.as_deref(),
+            hashtags: &tag_refs,
+            mentions: &mention_refs,
+            links: &link_refs,
+            venue: None,
+        },
+        Key::of(&["post", post_id]),
+        true,
+        pos,
+    );
+    let mut derived = |kind: InteractionKind, target_post: Option<&str>, target_account: &str| {
+        rows.interactions.push(
+            &InteractionRow {
+                actor: account,
+                kind,
+                channel: BLUESKY,
+                at,
+                target_post,
+                target_account: Some(target_account),
+                record: Some(post_id),
+                via: None,
+                ends: None,
+            },
+            Key::of(&[kind.as_str(), post_id, target_account]),
+            false,
+            pos,
+        );
+    };
+    if let (Some(x), Some(to)) = (&r.reply, &reply_to)
+        && let Some(a) = uri_authority(&x.parent.uri)
+    {
+        derived(InteractionKind::Reply, Some(to), &format!("{BLUESKY}:{a}"));
+    }
+    if let (Some(q), Some(of)) = (&quote, &quote_of)
+        && let Some(a) = uri_authority(q)
+    {
+        derived(InteractionKind::Quote, Some(of), &format!("{BLUESKY}:{a}"));
+    }
+    for m in &mentions {
+        derived(InteractionKind::Mention, None, m);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_authority_takes_the_did() {
+        assert_eq!(
+            uri_authority("at://did:plc:abc/app.bsky.feed.post/1"),
+            Some("did:plc:abc")
+        );
+        assert_eq!(uri_authority("https://x"), None);
+        assert_eq!(uri_authority("at:///x"), None);
+    }
+
+    #[test]
+    fn sniff_accepts_jetstream_and_refuses_other_json() {
+        let j = br#"{"did":"did:plc:x","time_us":1,"kind":"commit","commit":{}}"#;
+        assert!(Jetstream.sniff(j));
+        assert!(!Jetstream.sniff(br#"{"id":"1","created_at":"x"}"#));
+        assert!(!Jetstream.sniff(b"channel,name,start\n"));
+        assert!(!Jetstream.sniff(b""));
+    }
+}

@@ -1,0 +1,117 @@
+//! levain's importers.
+//!
+//! Each input format is a module implementing [`Source`]: it recognises its
+//! files ([`Source::sniff`]) and turns them into rows ([`Source::read`]).
+//! Everything else is written once, in [`pipeline`]: finding files in
+//! directories, autodetection, batching rows per table, deduplication through
+//! the store's key index, the rejects file, checkpoints and progress.
+//!
+//! Line-based formats only write a per-line parser ([`ndjson::LineFormat`])
+//! and get parallel parsing, line numbers and bounded memory from [`ndjson`].
+//!
+//! Every input record ends as exactly one of: *imported* (its primary row was
+//! new), *duplicate* (its primary row was already stored) or *rejected* (it
+//! could not be read; it goes to the rejects file with the reason).
+
+pub mod campaigns;
+pub mod input;
+pub mod jetstream;
+pub mod ndjson;
+pub mod pipeline;
+
+use levain_model::rows::Rows;
+
+pub use input::InputFile;
+pub use pipeline::{FileSummary, ImportOptions, Progress, Summary, import_paths};
+
+/// A record that could not be imported.
+#[derive(Debug, Clone)]
+pub struct Reject {
+    /// 1-based line (text formats) or record number.
+    pub pos: u64,
+    /// A short class, the same for all rejects of one kind ("malformed JSON").
+    pub class: &'static str,
+    /// What exactly was wrong and, where it helps, what was expected.
+    pub detail: String,
+    /// The raw record, cut to a reasonable length.
+    pub raw: String,
+}
+
+impl Reject {
+    pub fn new(pos: u64, class: &'static str, detail: impl Into<String>, raw: &[u8]) -> Reject {
+        const MAX_RAW: usize = 16 * 1024;
+        let raw = &raw[..raw.len().min(MAX_RAW)];
+        Reject {
+            pos,
+            class,
+            detail: detail.into(),
+            raw: String::from_utf8_lossy(raw).into_owned(),
+        }
+    }
+}
+
+/// What a source hands to the pipeline: rows, rejects, and how many input
+/// records they came from.
+#[derive(Default)]
+pub struct Parsed {
+    pub rows: Rows,
+    pub rejects: Vec<Reject>,
+    pub records: u64,
+    /// Input bytes consumed, for progress.
+    pub bytes: u64,
+}
+
+/// Where a source sends what it parsed.
+pub trait Sink {
+    fn accept(&mut self, parsed: Parsed) -> Result<(), ImportError>;
+}
+
+/// An input format.
+pub trait Source: Sync {
+    /// The name users type: `levain import bluesky-jetstream FILE`.
+    fn name(&self) -> &'static str;
+    /// One line for `--help` and messages.
+    fn describe(&self) -> &'static str;
+    /// Whether the first bytes of a file look like this format. Sniffing looks
+    /// at content only, never at file names.
+    fn sniff(&self, head: &[u8]) -> bool;
+    /// Reads one file into `sink`. Bad records become rejects; only a file
+    /// that cannot be read at all is an error.
+    fn read(&self, file: &InputFile, sink: &mut dyn Sink) -> Result<(), ImportError>;
+}
+
+/// Every format levain reads, in autodetection order.
+pub fn sources() -> &'static [&'static dyn Source] {
+    &[
+        &jetstream::Jetstream,
+        &campaigns::Campaigns,
+        &campaigns::Conversions,
+    ]
+}
+
+pub fn source_named(name: &str) -> Option<&'static dyn Source> {
+    sources().iter().copied().find(|s| s.name() == name)
+}
+
+/// Why a whole file (or import) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+    #[error(transparent)]
+    Store(#[from] levain_store::StoreError),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+impl ImportError {
+    pub fn file(path: &str, message: impl Into<String>) -> ImportError {
+        ImportError::File {
+            path: path.to_owned(),
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,480 @@
+//! The import pipeline, written once for every source: files → rows →
+//! deduplicated segments → commits.
+//!
+//! Commits happen after each file and every [`ImportOptions::checkpoint_records`]
+//! records, so an interrupted import keeps what it committed and re-running it
+//! continues where it stopped (rows already stored are duplicates). With
+//! `strict`, nothing is committed unless every record of every file was read.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use datafusion::arrow::array::{Array, AsArray, RecordBatch, UInt32Array};
+use datafusion::arrow::compute::{concat_batches, filter_record_batch};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::datasource::MemTable;
+use levain_model::Table;
+use levain_model::rows::{Batch, Provenance};
+use levain_store::query::Engine;
+use levain_store::{AppendOutcome, Store, Writer};
+use serde::Serialize;
+
+use crate::input::{self, InputFile};
+use crate::{ImportError, Parsed, Reject, Sink, Source, source_named};
+
+#[derive(Clone, Debug)]
+pub struct ImportOptions {
+    /// The format to read every file as; autodetected per file when None.
+    pub format: Option<String>,
+    /// Any reject or unreadable file fails the import and stores nothing.
+    pub strict: bool,
+    /// Rows buffered per table before they are deduplicated and written.
+    pub batch_rows: usize,
+    /// Records between checkpoint commits inside one file.
+    pub checkpoint_records: u64,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            format: None,
+            strict: false,
+            batch_rows: 1 << 20,
+            checkpoint_records: 4_000_000,
+        }
+    }
+}
+
+/// Reports progress; the CLI draws a bar with it.
+pub trait Progress {
+    fn file_started(&self, _file: &InputFile, _format: &str) {}
+    fn advance(&self, _bytes: u64) {}
+    fn file_done(&self, _file: &FileSummary) {}
+}
+
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// The `--json` summary of `levain import`. `imported`, `duplicates`,
+/// `rejected` and `rejects_file` are a stable contract.
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub imported: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    pub rejects_file: Option<String>,
+    pub import_id: Option<String>,
+    /// Whether anything was committed (false under `--strict` with problems).
+    pub committed: bool,
+    /// New rows per table.
+    pub rows: BTreeMap<String, u64>,
+    /// Rejects by reason class.
+    pub reasons: BTreeMap<String, u64>,
+    pub files: Vec<FileSummary>,
+    /// Files that could not be read at all.
+    pub errors: Vec<FileProblem>,
+    /// Files in a directory that are not a format levain reads.
+    pub skipped: Vec<FileProblem>,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct FileSummary {
+    pub path: String,
+    pub format: String,
+    pub bytes: u64,
+    pub records: u64,
+    pub imported: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileProblem {
+    pub path: String,
+    pub message: String,
+}
+
+/// Imports `paths` (files or directories) into `store`.
+pub fn import_paths(
+    store: &Store,
+    paths: &[PathBuf],
+    opts: &ImportOptions,
+    progress: &dyn Progress,
+) -> Result<Summary, ImportError> {
+    let started = Instant::now();
+    let named = match &opts.format {
+        Some(f) => Some(source_named(f).ok_or_else(|| {
+            let names: Vec<&str> = crate::sources().iter().map(|s| s.name()).collect();
+            ImportError::file(
+                f,
+                format!("unknown format; levain reads {}", names.join(", ")),
+            )
+        })?),
+        None => None,
+    };
+    let mut summary = Summary::default();
+    let mut plan: Vec<(InputFile, &'static dyn Source)> = Vec::new();
+    for (file, from_dir) in input::expand(paths)? {
+        match input::choose(&file, named) {
+            Ok(src) => plan.push((file, src)),
+            Err(e) => {
+                let problem = FileProblem {
+                    path: file.display.clone(),
+                    message: match e {
+                        ImportError::File { message, .. } => message,
+                        other => other.to_string(),
+                    },
+                };
+                if from_dir && named.is_none() {
+                    summary.skipped.push(problem);
+                } else {
+                    summary.errors.push(problem);
+                }
+            }
+        }
+    }
+    if plan.is_empty() {
+        summary.seconds = started.elapsed().as_secs_f64();
+        return Ok(summary);
+    }
+    let mut writer = store.writer()?;
+    let mut formats: Vec<&str> = plan.iter().map(|(_, s)| s.name()).collect();
+    formats.dedup();
+    let import_id = writer.begin_import(
+        &formats.join(","),
+        plan.iter().map(|(f, _)| f.display.clone()).collect(),
+    );
+    let mut p = Pipeline {
+        writer,
+        import_id: import_id.clone(),
+        opts,
+        pending: BTreeMap::new(),
+        deferred: Vec::new(),
+        rejects: None,
+        totals: AppendOutcome::default(),
+        rows: BTreeMap::new(),
+        reasons: BTreeMap::new(),
+        rejected: 0,
+        file: FileSummary::default(),
+        since_checkpoint: 0,
+        progress,
+    };
+    summary.import_id = Some(import_id);
+    for (file, src) in &plan {
+        p.file = FileSummary {
+            path: file.display.clone(),
+            format: src.name().to_owned(),
+            bytes: file.size,
+            ..FileSummary::default()
+        };
+        progress.file_started(file, src.name());
+        match src.read(file, &mut p) {
+            Ok(()) => {}
+            Err(e @ (ImportError::File { .. } | ImportError::Io { .. })) => {
+                summary.errors.push(FileProblem {
+                    path: file.display.clone(),
+                    message: match e {
+                        ImportError::File { message, .. } => message,
+                        other => other.to_string(),
+                    },
+                });
+            }
+            Err(e) => return Err(e),
+        }
+        p.flush_all()?;
+        summary.files.push(p.file.clone());
+        progress.file_done(&p.file);
+        if !opts.strict {
+            p.commit(false)?;
+        }
+    }
+    p.resolve_deferred()?;
+    let clean = p.rejected == 0 && summary.errors.is_empty();
+    summary.committed = !opts.strict || clean;
+    if summary.committed {
+        p.commit(true)?;
+    }
+    summary.imported = p.totals.new_primary;
+    summary.duplicates = p.totals.duplicate_primary;
+    summary.rejected = p.rejected;
+    summary.rejects_file = p.rejects_file_path();
+    summary.rows = p.rows.clone();
+    summary.reasons = p.reasons.clone();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+struct Pipeline<'a> {
+    writer: Writer,
+    import_id: String,
+    opts: &'a ImportOptions,
+    pending: BTreeMap<Table, (Vec<Batch>, usize)>,
+    /// Unfollows whose target is not known yet: resolved from the follow
+    /// records they end once everything else is written.
+    deferred: Vec<Batch>,
+    rejects: Option<(String, BufWriter<File>)>,
+    totals: AppendOutcome,
+    rows: BTreeMap<String, u64>,
+    reasons: BTreeMap<String, u64>,
+    rejected: u64,
+    file: FileSummary,
+    since_checkpoint: u64,
+    progress: &'a dyn Progress,
+}
+
+impl Sink for Pipeline<'_> {
+    fn accept(&mut self, mut parsed: Parsed) -> Result<(), ImportError> {
+        for r in &parsed.rejects {
+            self.write_reject(r)?;
+        }
+        self.file.records += parsed.records;
+        self.file.rejected += parsed.rejects.len() as u64;
+        self.since_checkpoint += parsed.records;
+        let prov = Provenance {
+            import_id: &self.import_id,
+            source_file: &self.file.path,
+        };
+        for batch in parsed.rows.finish(prov) {
+            let batch = if batch.table == Table::Interactions {
+                let (unresolved, rest) = split_unresolved_unfollows(batch)?;
+                if let Some(u) = unresolved {
+                    self.deferred.push(u);
+                }
+                match rest {
+                    Some(r) => r,
+                    None => continue,
+                }
+            } else {
+                batch
+            };
+            let table = batch.table;
+            let entry = self.pending.entry(table).or_default();
+            entry.1 += batch.keys.len();
+            entry.0.push(batch);
+            if entry.1 >= self.opts.batch_rows {
+                self.flush(table)?;
+            }
+        }
+        self.progress.advance(parsed.bytes);
+        if !self.opts.strict && self.since_checkpoint >= self.opts.checkpoint_records {
+            self.flush_all()?;
+            self.commit(false)?;
+        }
+        Ok(())
+    }
+}
+
+impl Pipeline<'_> {
+    fn write_reject(&mut self, r: &Reject) -> Result<(), ImportError> {
+        self.rejected += 1;
+        *self.reasons.entry(r.class.to_owned()).or_default() += 1;
+        if self.rejects.is_none() {
+            let (rel, abs) = self.writer.rejects_path(&self.import_id)?;
+            let f = File::create(&abs).map_err(|source| ImportError::Io {
+                path: abs.display().to_string(),
+                source,
+            })?;
+            self.rejects = Some((rel, BufWriter::new(f)));
+        }
+        let (rel, w) = self.rejects.as_mut().expect("just set");
+        let line = serde_json::json!({
+            "file": self.file.path,
+            "line": r.pos,
+            "reason": r.class,
+            "detail": r.detail,
+            "raw": r.raw,
+        });
+        serde_json::to_writer(&mut *w, &line)
+            .map_err(std::io::Error::from)
+            .and_then(|_| w.write_all(b"\n"))
+            .map_err(|source| ImportError::Io {
+                path: rel.clone(),
+                source,
+            })
+    }
+
+    fn rejects_file_path(&self) -> Option<String> {
+        self.rejects
+            .as_ref()
+            .map(|(rel, _)| self.writer.root().join(rel).display().to_string())
+    }
+
+    fn count(&mut self, table: Table, o: AppendOutcome) {
+        self.totals += o;
+        self.file.imported += o.new_primary;
+        self.file.duplicates += o.duplicate_primary;
+        *self.rows.entry(table.name().to_owned()).or_default() += o.new_rows;
+    }
+
+    fn flush(&mut self, table: Table) -> Result<(), ImportError> {
+        let Some((batches, _)) = self.pending.remove(&table) else {
+            return Ok(());
+        };
+        let o = self.writer.append(table, &self.import_id, &batches)?;
+        self.count(table, o);
+        Ok(())
+    }
+
+    fn flush_all(&mut self) -> Result<(), ImportError> {
+        let tables: Vec<Table> = self.pending.keys().copied().collect();
+        for t in tables {
+            self.flush(t)?;
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self, complete: bool) -> Result<(), ImportError> {
+        if let Some((rel, w)) = &mut self.rejects {
+            w.flush()
+                .and_then(|_| w.get_ref().sync_all())
+                .map_err(|source| ImportError::Io {
+                    path: rel.clone(),
+                    source,
+                })?;
+        }
+        let rejects_rel = self.rejects.as_ref().map(|(rel, _)| rel.clone());
+        let rec = self
+            .writer
+            .import_mut(&self.import_id)
+            .expect("import registered");
+        rec.imported = self.totals.new_primary;
+        rec.duplicates = self.totals.duplicate_primary;
+        rec.rejected = self.rejected;
+        rec.rejects_file = rejects_rel;
+        rec.rows = self.rows.clone();
+        rec.complete = complete;
+        if complete {
+            rec.finished_at = Some(chrono::Utc::now().to_rfc3339());
+        }
+        self.writer.commit()?;
+        self.since_checkpoint = 0;
+        Ok(())
+    }
+
+    /// Fills in the target of deferred unfollows from the follow records they
+    /// end (in this import or any earlier one), then writes them. An unfollow
+    /// whose follow was never imported keeps an empty target.
+    fn resolve_deferred(&mut self) -> Result<(), ImportError> {
+        if self.deferred.is_empty() {
+            return Ok(());
+        }
+        let deferred = std::mem::take(&mut self.deferred);
+        let schema = Table::Interactions.schema();
+        let batches: Vec<RecordBatch> = deferred.iter().map(|b| b.batch.clone()).collect();
+        let all = concat_batches(&schema, &batches).map_err(levain_store::StoreError::from)?;
+        let keys: Vec<_> = deferred
+            .iter()
+            .flat_map(|b| b.keys.iter().copied())
+            .collect();
+        let primary: Vec<_> = deferred
+            .iter()
+            .flat_map(|b| b.primary.iter().copied())
+            .collect();
+        let n = all.num_rows();
+        let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+        fields.push(Field::new("pending_index", DataType::UInt32, false));
+        let mut cols = all.columns().to_vec();
+        cols.push(Arc::new(UInt32Array::from_iter_values(0..n as u32)));
+        let pending_schema = Arc::new(Schema::new(fields));
+        let pending = RecordBatch::try_new(pending_schema.clone(), cols)
+            .map_err(levain_store::StoreError::from)?;
+        let engine = Engine::new(self.writer.root(), self.writer.manifest())?;
+        engine
+            .context()
+            .register_table(
+                "pending_unfollows",
+                Arc::new(
+                    MemTable::try_new(pending_schema, vec![vec![pending]])
+                        .map_err(levain_store::StoreError::from)?,
+                ),
+            )
+            .map_err(levain_store::StoreError::from)?;
+        let cols: Vec<String> = schema
+            .fields()
+            .iter()
+            .map(|f| match f.name().as_str() {
+                "target_account" => {
+                    "COALESCE(u.target_account, f.target_account) AS target_account".to_owned()
+                }
+                name => format!("u.\"{name}\""),
+            })
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM pending_unfollows u
+             LEFT JOIN (SELECT record, min(target_account) AS target_account
+                        FROM interactions_raw WHERE kind = 'follow' AND record IS NOT NULL
+                        GROUP BY record) f
+             ON u.ends = f.record
+             ORDER BY u.pending_index",
+            cols.join(", ")
+        );
+        let (_, out) = engine.sql(&sql)?;
+        let resolved: Vec<RecordBatch> = out
+            .iter()
+            .map(|b| RecordBatch::try_new(schema.clone(), b.columns().to_vec()))
+            .collect::<Result<_, _>>()
+            .map_err(levain_store::StoreError::from)?;
+        let resolved =
+            concat_batches(&schema, &resolved).map_err(levain_store::StoreError::from)?;
+        debug_assert_eq!(resolved.num_rows(), n);
+        let batch = Batch {
+            table: Table::Interactions,
+            batch: resolved,
+            keys,
+            primary,
+        };
+        let o = self.writer.append(
+            Table::Interactions,
+            &self.import_id,
+            std::slice::from_ref(&batch),
+        )?;
+        self.count(Table::Interactions, o);
+        Ok(())
+    }
+}
+
+/// Splits unfollows with no known target from the other interactions.
+fn split_unresolved_unfollows(b: Batch) -> Result<(Option<Batch>, Option<Batch>), ImportError> {
+    let kind = b
+        .batch
+        .column_by_name("kind")
+        .expect("schema")
+        .as_string::<i32>();
+    let target = b.batch.column_by_name("target_account").expect("schema");
+    let mask: Vec<bool> = (0..b.batch.num_rows())
+        .map(|i| kind.value(i) == "unfollow" && target.is_null(i))
+        .collect();
+    let hits = mask.iter().filter(|m| **m).count();
+    if hits == 0 {
+        return Ok((None, Some(b)));
+    }
+    if hits == mask.len() {
+        return Ok((Some(b), None));
+    }
+    let pick = |want: bool| -> Result<Batch, ImportError> {
+        let m: Vec<bool> = mask.iter().map(|x| *x == want).collect();
+        let batch = filter_record_batch(&b.batch, &m.clone().into())
+            .map_err(levain_store::StoreError::from)?;
+        Ok(Batch {
+            table: b.table,
+            batch,
+            keys: select(&b.keys, &m),
+            primary: select(&b.primary, &m),
+        })
+    };
+    Ok((Some(pick(true)?), Some(pick(false)?)))
+}
+
+fn select<T: Copy>(values: &[T], mask: &[bool]) -> Vec<T> {
+    values
+        .iter()
+        .zip(mask)
+        .filter(|(_, k)| **k)
+        .map(|(v, _)| *v)
+        .collect()
+}

@@ -1,0 +1,195 @@
+//! `manifest.json`: which files make up the store, what was imported, and the
+//! small pieces of user state (own accounts). Replaced atomically as a whole.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::Path;
+
+use levain_model::Table;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, StoreError, io};
+
+pub const MANIFEST: &str = "manifest.json";
+const FORMAT: &str = "levain-store";
+const VERSION: u32 = 1;
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub format: String,
+    pub version: u32,
+    /// Bumped by every commit.
+    pub generation: u64,
+    /// Segments and key runs of each table, by the table's raw name.
+    pub tables: BTreeMap<String, TableFiles>,
+    pub imports: Vec<ImportRecord>,
+    /// Accounts declared as ours (`levain own add`).
+    pub own: BTreeSet<String>,
+    pub next_import: u64,
+}
+
+impl Default for Manifest {
+    fn default() -> Self {
+        Manifest {
+            format: FORMAT.into(),
+            version: VERSION,
+            generation: 0,
+            tables: BTreeMap::new(),
+            imports: Vec::new(),
+            own: BTreeSet::new(),
+            next_import: 1,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct TableFiles {
+    pub segments: Vec<Segment>,
+    /// Sorted runs of natural keys; together they hold the key of every row.
+    pub key_runs: Vec<KeyRun>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Segment {
+    /// Path relative to the store root.
+    pub file: String,
+    pub rows: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct KeyRun {
+    pub file: String,
+    pub keys: u64,
+}
+
+/// One `levain import` run, as the summary reports it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ImportRecord {
+    pub id: String,
+    pub format: String,
+    pub files: Vec<String>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// False while an import is still committing checkpoints, or if it was
+    /// interrupted after one.
+    pub complete: bool,
+    pub imported: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    pub rejects_file: Option<String>,
+    /// New rows per table.
+    pub rows: BTreeMap<String, u64>,
+}
+
+impl Manifest {
+    pub fn load(root: &Path) -> Result<Manifest> {
+        let path = root.join(MANIFEST);
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::NotAStore {
+                    path: root.to_owned(),
+                });
+            }
+            Err(e) => return io(&path, Err(e)),
+        };
+        let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+            path: path.clone(),
+            message: format!("manifest is not valid: {e}"),
+        })?;
+        if m.format != FORMAT {
+            return Err(StoreError::Corrupt {
+                path,
+                message: format!("unknown format `{}`", m.format),
+            });
+        }
+        if m.version > VERSION {
+            return Err(StoreError::TooNew {
+                path,
+                found: m.version,
+                supported: VERSION,
+            });
+        }
+        Ok(m)
+    }
+
+    /// Writes the manifest to a temporary file, syncs it, and renames it over
+    /// the old one: readers see either the old or the new manifest, never a mix.
+    pub(crate) fn save(&self, root: &Path) -> Result<()> {
+        let tmp = root.join(format!("{MANIFEST}.tmp"));
+        let bytes = serde_json::to_vec_pretty(self).expect("manifest serializes");
+        {
+            let mut f = io(&tmp, File::create(&tmp))?;
+            io(&tmp, f.write_all(&bytes))?;
+            io(&tmp, f.sync_all())?;
+        }
+        let dest = root.join(MANIFEST);
+        io(&dest, fs::rename(&tmp, &dest))?;
+        sync_dir(root)
+    }
+
+    pub fn table(&self, table: Table) -> Option<&TableFiles> {
+        self.tables.get(table.name())
+    }
+
+    /// Rows stored in `table`.
+    pub fn rows(&self, table: Table) -> u64 {
+        self.table(table)
+            .map_or(0, |t| t.segments.iter().map(|s| s.rows).sum())
+    }
+
+    /// Every file the manifest names, relative to the root.
+    pub fn referenced_files(&self) -> BTreeSet<String> {
+        let mut files = BTreeSet::new();
+        for t in self.tables.values() {
+            files.extend(t.segments.iter().map(|s| s.file.clone()));
+            files.extend(t.key_runs.iter().map(|k| k.file.clone()));
+        }
+        files.extend(self.imports.iter().filter_map(|i| i.rejects_file.clone()));
+        files
+    }
+}
+
+/// Makes a rename durable: on Linux the directory entry needs its own fsync.
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
+    let d = io(dir, File::open(dir))?;
+    io(dir, d.sync_all())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_then_load_round_trips_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = Manifest::default();
+        m.own.insert("bluesky:did:plc:me".into());
+        m.generation = 3;
+        m.save(dir.path()).unwrap();
+        assert_eq!(Manifest::load(dir.path()).unwrap(), m);
+        assert!(!dir.path().join("manifest.json.tmp").exists());
+    }
+
+    #[test]
+    fn a_damaged_manifest_is_reported_with_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(MANIFEST), b"{not json").unwrap();
+        let err = Manifest::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("manifest.json"), "{err}");
+        assert!(err.contains("damaged"), "{err}");
+    }
+
+    #[test]
+    fn a_newer_store_version_is_refused_with_advice() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = Manifest {
+            version: 99,
+            ..Manifest::default()
+        };
+        m.save(dir.path()).unwrap();
+        let err = Manifest::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("upgrade levain"), "{err}");
+    }
+}

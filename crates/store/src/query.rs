@@ -1,0 +1,175 @@
+//! SQL over a manifest snapshot, with DataFusion.
+//!
+//! Stored tables are registered under their raw names; the names users see
+//! are views that fold observations and attach end-times:
+//!
+//! | SQL name | what it is |
+//! |---|---|
+//! | `accounts` | one row per account: latest handle, name, bio, status, `own`, first/last seen |
+//! | `persons` | one row per account with the person it belongs to (itself unless linked) |
+//! | `posts` | posts, with `deleted_at` when the post was deleted |
+//! | `interactions` | likes, reshares, replies, …, with `ended_at` when the record was deleted (an unfollow ends its follow) |
+//! | `campaigns` | the latest imported version of each (channel, name) |
+//! | `conversions` | conversions as imported |
+//! | `deletions`, `account_observations`, `person_links`, `posts_raw`, `interactions_raw`, `campaigns_raw` | the stored tables themselves |
+
+use std::path::Path;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{RecordBatch, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::catalog::TableProvider;
+use datafusion::datasource::MemTable;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::{
+    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+};
+use datafusion::prelude::{SessionConfig, SessionContext};
+use levain_model::Table;
+
+use crate::error::Result;
+use crate::manifest::Manifest;
+
+/// A DataFusion session over one manifest snapshot.
+pub struct Engine {
+    ctx: SessionContext,
+    runtime: Arc<tokio::runtime::Runtime>,
+}
+
+/// The raw name a stored table is registered under in SQL.
+pub fn raw_name(table: Table) -> String {
+    match table {
+        Table::Posts | Table::Interactions | Table::Campaigns => format!("{}_raw", table.name()),
+        _ => table.name().to_owned(),
+    }
+}
+
+const VIEWS: &[(&str, &str)] = &[
+    (
+        "accounts",
+        "SELECT a.*, o.account IS NOT NULL AS own FROM (
+           SELECT account,
+             min(channel) AS channel,
+             min(native_id) AS native_id,
+             last_value(handle ORDER BY observed_at) FILTER (WHERE handle IS NOT NULL) AS handle,
+             last_value(display_name ORDER BY observed_at) FILTER (WHERE display_name IS NOT NULL) AS display_name,
+             last_value(bio ORDER BY observed_at) FILTER (WHERE bio IS NOT NULL) AS bio,
+             min(created_at) AS created_at,
+             last_value(status ORDER BY observed_at) FILTER (WHERE status IS NOT NULL) AS status,
+             min(observed_at) AS first_seen,
+             max(observed_at) AS last_seen
+           FROM account_observations GROUP BY account) a
+         LEFT JOIN own_accounts o ON a.account = o.account",
+    ),
+    (
+        "persons",
+        "SELECT COALESCE(l.person, a.account) AS person, a.account,
+                COALESCE(l.rule, 'self') AS rule, COALESCE(l.confidence, 1.0) AS confidence
+         FROM accounts a LEFT JOIN person_links l ON a.account = l.account",
+    ),
+    (
+        "posts",
+        "SELECT p.*, d.at AS deleted_at FROM posts_raw p
+         LEFT JOIN (SELECT record, min(at) AS at FROM deletions GROUP BY record) d ON p.post = d.record",
+    ),
+    (
+        "interactions",
+        "SELECT i.*, d.at AS ended_at FROM interactions_raw i
+         LEFT JOIN (SELECT record, min(at) AS at FROM deletions GROUP BY record) d ON i.record = d.record",
+    ),
+    (
+        "campaigns",
+        "SELECT channel, name, start, \"end\", spend, currency, promoted_posts, import_id, source_file, source_pos
+         FROM (SELECT *, row_number() OVER (PARTITION BY channel, name ORDER BY import_id DESC, source_pos DESC) AS version
+               FROM campaigns_raw)
+         WHERE version = 1",
+    ),
+];
+
+impl Engine {
+    /// Registers the tables of `manifest` (files relative to `root`).
+    pub fn new(root: &Path, manifest: &Manifest) -> Result<Engine> {
+        let runtime = Arc::new(
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .thread_name("levain-query")
+                .build()
+                .map_err(|e| crate::StoreError::Io {
+                    path: root.to_owned(),
+                    source: e,
+                })?,
+        );
+        let config = SessionConfig::new().with_information_schema(true);
+        let ctx = SessionContext::new_with_config(config);
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_owned());
+        for table in Table::ALL {
+            let files: Vec<String> = manifest
+                .table(table)
+                .map(|t| {
+                    t.segments
+                        .iter()
+                        .map(|s| root.join(&s.file).to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            ctx.register_table(raw_name(table), provider(table.schema(), &files)?)?;
+        }
+        let own_schema = Arc::new(Schema::new(vec![Field::new(
+            "account",
+            DataType::Utf8,
+            false,
+        )]));
+        let own = RecordBatch::try_new(
+            own_schema.clone(),
+            vec![Arc::new(StringArray::from_iter_values(manifest.own.iter()))],
+        )?;
+        ctx.register_table(
+            "own_accounts",
+            Arc::new(MemTable::try_new(own_schema, vec![vec![own]])?),
+        )?;
+        let engine = Engine { ctx, runtime };
+        for (name, sql) in VIEWS {
+            engine.run(engine.ctx.sql(&format!("CREATE VIEW {name} AS {sql}")))?;
+        }
+        Ok(engine)
+    }
+
+    /// Opens the committed state of the store at `root`.
+    pub fn open(store: &crate::Store) -> Result<Engine> {
+        Engine::new(store.root(), &store.manifest()?)
+    }
+
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    fn run<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.runtime.block_on(f)
+    }
+
+    /// Runs one SQL statement and collects its result.
+    pub fn sql(&self, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        self.run(async {
+            let df = self.ctx.sql(sql).await?;
+            let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+            let batches = df.collect().await?;
+            Ok((schema, batches))
+        })
+    }
+}
+
+fn provider(schema: SchemaRef, files: &[String]) -> Result<Arc<dyn TableProvider>> {
+    if files.is_empty() {
+        return Ok(Arc::new(MemTable::try_new(schema, vec![vec![]])?));
+    }
+    let urls = files
+        .iter()
+        .map(ListingTableUrl::parse)
+        .collect::<datafusion::error::Result<Vec<_>>>()?;
+    let options =
+        ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+    let config = ListingTableConfig::new_with_multi_paths(urls)
+        .with_listing_options(options)
+        .with_schema(schema);
+    Ok(Arc::new(ListingTable::try_new(config)?))
+}

@@ -1,0 +1,392 @@
+//! The single writer: appends deduplicated segments, commits manifests,
+//! compacts.
+
+use std::collections::BTreeSet;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use datafusion::arrow::array::{BooleanArray, RecordBatch};
+use datafusion::arrow::compute::{concat_batches, filter_record_batch};
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use datafusion::parquet::basic::Compression;
+use datafusion::parquet::file::properties::WriterProperties;
+use levain_model::Table;
+use levain_model::keys::Key;
+use levain_model::rows::Batch;
+
+use crate::error::{Result, io};
+use crate::keyindex;
+use crate::manifest::{ImportRecord, KeyRun, MANIFEST, Manifest, Segment, sync_dir};
+
+/// What [`Writer::append`] did with the rows it was given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AppendOutcome {
+    pub new_rows: u64,
+    pub duplicate_rows: u64,
+    /// Of the rows flagged primary, how many were new / already stored.
+    pub new_primary: u64,
+    pub duplicate_primary: u64,
+}
+
+impl std::ops::AddAssign for AppendOutcome {
+    fn add_assign(&mut self, o: Self) {
+        self.new_rows += o.new_rows;
+        self.duplicate_rows += o.duplicate_rows;
+        self.new_primary += o.new_primary;
+        self.duplicate_primary += o.duplicate_primary;
+    }
+}
+
+/// Holds the store's write lock. Changes go to a working copy of the
+/// manifest and become visible to readers at [`Writer::commit`].
+pub struct Writer {
+    root: PathBuf,
+    _lock: File,
+    manifest: Manifest,
+    next_file: u64,
+}
+
+pub(crate) fn lock(root: &Path) -> Result<File> {
+    let path = root.join(".lock");
+    let f = io(
+        &path,
+        File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path),
+    )?;
+    if f.try_lock().is_err() {
+        tracing::info!("waiting for another levain process to finish writing this store");
+        io(&path, f.lock())?;
+    }
+    Ok(f)
+}
+
+fn parquet_props() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_created_by(format!("levain {}", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+impl Writer {
+    pub(crate) fn open(root: &Path) -> Result<Writer> {
+        let lock = lock(root)?;
+        let manifest = Manifest::load(root)?;
+        let mut w = Writer {
+            root: root.to_owned(),
+            _lock: lock,
+            manifest,
+            next_file: 0,
+        };
+        w.remove_leftovers()?;
+        Ok(w)
+    }
+
+    /// The working manifest: committed state plus what this writer staged.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Deletes files no manifest names: leftovers of an interrupted write.
+    fn remove_leftovers(&mut self) -> Result<()> {
+        let keep = self.manifest.referenced_files();
+        let _ = fs::remove_file(self.root.join(format!("{MANIFEST}.tmp")));
+        for dir in ["tables", "rejects"] {
+            let base = self.root.join(dir);
+            if !base.is_dir() {
+                continue;
+            }
+            for path in walk_files(&base)? {
+                let rel = relative(&self.root, &path);
+                if !keep.contains(&rel) {
+                    tracing::debug!("removing leftover {rel}");
+                    io(&path, fs::remove_file(&path))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Registers a new import and returns its id (`imp-000001`, …).
+    pub fn begin_import(&mut self, format: &str, files: Vec<String>) -> String {
+        let id = format!("imp-{:06}", self.manifest.next_import);
+        self.manifest.next_import += 1;
+        self.manifest.imports.push(ImportRecord {
+            id: id.clone(),
+            format: format.to_owned(),
+            files,
+            started_at: chrono::Utc::now().to_rfc3339(),
+            ..ImportRecord::default()
+        });
+        id
+    }
+
+    pub fn import_mut(&mut self, id: &str) -> Option<&mut ImportRecord> {
+        self.manifest.imports.iter_mut().find(|i| i.id == id)
+    }
+
+    /// Where an import's rejects go: (path relative to the root, absolute path).
+    pub fn rejects_path(&self, import_id: &str) -> Result<(String, PathBuf)> {
+        let dir = self.root.join("rejects");
+        io(&dir, fs::create_dir_all(&dir))?;
+        let rel = format!("rejects/{import_id}.ndjson");
+        Ok((rel.clone(), self.root.join(rel)))
+    }
+
+    pub fn own_mut(&mut self) -> &mut BTreeSet<String> {
+        &mut self.manifest.own
+    }
+
+    fn new_file_stem(&mut self, table: Table, tag: &str) -> Result<(String, PathBuf)> {
+        let dir = self.root.join("tables").join(table.name());
+        io(&dir, fs::create_dir_all(&dir))?;
+        loop {
+            self.next_file += 1;
+            let rel = format!(
+                "tables/{}/{tag}-g{}-{:04}",
+                table.name(),
+                self.manifest.generation,
+                self.next_file
+            );
+            let abs = self.root.join(&rel);
+            if !abs.with_extension("parquet").exists() && !abs.with_extension("keys").exists() {
+                return Ok((rel, abs));
+            }
+        }
+    }
+
+    /// Appends the rows of `batches` (all of `table`) whose natural key the
+    /// store does not hold yet, keeping the first of equal keys in input
+    /// order. Staged until [`Writer::commit`].
+    pub fn append(&mut self, table: Table, tag: &str, batches: &[Batch]) -> Result<AppendOutcome> {
+        let total: usize = batches.iter().map(|b| b.keys.len()).sum();
+        let mut out = AppendOutcome::default();
+        if total == 0 {
+            return Ok(out);
+        }
+        // (key, batch, row), sorted: equal keys keep input order.
+        let mut order: Vec<(Key, u32, u32)> = Vec::with_capacity(total);
+        for (bi, b) in batches.iter().enumerate() {
+            debug_assert_eq!(b.table, table);
+            for (ri, k) in b.keys.iter().enumerate() {
+                order.push((*k, bi as u32, ri as u32));
+            }
+        }
+        order.sort_unstable();
+        let mut unique: Vec<Key> = Vec::with_capacity(total);
+        let mut first: Vec<(u32, u32)> = Vec::with_capacity(total);
+        for &(k, b, r) in &order {
+            if unique.last() != Some(&k) {
+                unique.push(k);
+                first.push((b, r));
+            }
+        }
+        drop(order);
+        let mut present = vec![false; unique.len()];
+        if let Some(files) = self.manifest.tables.get(table.name()) {
+            for run in &files.key_runs {
+                keyindex::mark_present(&self.root.join(&run.file), &unique, &mut present)?;
+            }
+        }
+        let mut keep: Vec<Vec<bool>> = batches.iter().map(|b| vec![false; b.keys.len()]).collect();
+        let mut new_keys = Vec::with_capacity(unique.len());
+        for ((k, (b, r)), seen) in unique.iter().zip(&first).zip(&present) {
+            if !seen {
+                keep[*b as usize][*r as usize] = true;
+                new_keys.push(*k);
+            }
+        }
+        let mut kept = Vec::with_capacity(batches.len());
+        for (b, mask) in batches.iter().zip(keep) {
+            for (is_new, primary) in mask.iter().zip(&b.primary) {
+                match (is_new, primary) {
+                    (true, true) => out.new_primary += 1,
+                    (false, true) => out.duplicate_primary += 1,
+                    _ => {}
+                }
+            }
+            let mask = BooleanArray::from(mask);
+            kept.push(filter_record_batch(&b.batch, &mask)?);
+        }
+        out.new_rows = new_keys.len() as u64;
+        out.duplicate_rows = total as u64 - out.new_rows;
+        if new_keys.is_empty() {
+            return Ok(out);
+        }
+        let batch = concat_batches(&table.schema(), &kept)?;
+        drop(kept);
+        let (rel, abs) = self.new_file_stem(table, tag)?;
+        let seg_rel = format!("{rel}.parquet");
+        let keys_rel = format!("{rel}.keys");
+        write_segment(&abs.with_extension("parquet"), std::slice::from_ref(&batch))?;
+        keyindex::write_run(&abs.with_extension("keys"), &new_keys)?;
+        let files = self
+            .manifest
+            .tables
+            .entry(table.name().to_owned())
+            .or_default();
+        files.segments.push(Segment {
+            file: seg_rel,
+            rows: batch.num_rows() as u64,
+        });
+        files.key_runs.push(KeyRun {
+            file: keys_rel,
+            keys: new_keys.len() as u64,
+        });
+        Ok(out)
+    }
+
+    /// Makes everything staged so far visible, atomically.
+    pub fn commit(&mut self) -> Result<()> {
+        for dir in ["tables", "rejects"] {
+            let d = self.root.join(dir);
+            if d.is_dir() {
+                for sub in walk_dirs(&d)? {
+                    sync_dir(&sub)?;
+                }
+            }
+        }
+        self.manifest.generation += 1;
+        self.manifest.save(&self.root)
+    }
+
+    /// Rewrites each table with more than one segment or key run into
+    /// segments of at most `target_rows` rows and one key run, then commits
+    /// and deletes the old files. Returns (segments before, after).
+    pub fn compact(&mut self, target_rows: usize) -> Result<(usize, usize)> {
+        let mut before = 0;
+        let mut after = 0;
+        let mut obsolete = Vec::new();
+        for table in Table::ALL {
+            let Some(files) = self.manifest.tables.get(table.name()).cloned() else {
+                continue;
+            };
+            before += files.segments.len();
+            if files.segments.len() <= 1 && files.key_runs.len() <= 1 {
+                after += files.segments.len();
+                continue;
+            }
+            let mut segments = Vec::new();
+            let mut pending: Vec<RecordBatch> = Vec::new();
+            let mut pending_rows = 0usize;
+            for seg in &files.segments {
+                let path = self.root.join(&seg.file);
+                let f = io(&path, File::open(&path))?;
+                let reader = ParquetRecordBatchReaderBuilder::try_new(f)?
+                    .with_batch_size(64 * 1024)
+                    .build()?;
+                for batch in reader {
+                    let batch = batch?;
+                    pending_rows += batch.num_rows();
+                    pending.push(batch);
+                    if pending_rows >= target_rows {
+                        segments.push(self.write_compacted(table, &pending)?);
+                        pending.clear();
+                        pending_rows = 0;
+                    }
+                }
+            }
+            if !pending.is_empty() {
+                segments.push(self.write_compacted(table, &pending)?);
+            }
+            let (rel, abs) = self.new_file_stem(table, "compact")?;
+            let runs: Vec<PathBuf> = files
+                .key_runs
+                .iter()
+                .map(|r| self.root.join(&r.file))
+                .collect();
+            let run_refs: Vec<&Path> = runs.iter().map(PathBuf::as_path).collect();
+            let keys_path = abs.with_extension("keys");
+            let keys = keyindex::merge_runs(&run_refs, &keys_path)?;
+            after += segments.len();
+            obsolete.extend(files.segments.iter().map(|s| s.file.clone()));
+            obsolete.extend(files.key_runs.iter().map(|r| r.file.clone()));
+            let entry = self
+                .manifest
+                .tables
+                .get_mut(table.name())
+                .expect("table present");
+            entry.segments = segments;
+            entry.key_runs = vec![KeyRun {
+                file: format!("{rel}.keys"),
+                keys,
+            }];
+        }
+        self.commit()?;
+        for rel in obsolete {
+            let p = self.root.join(rel);
+            io(&p, fs::remove_file(&p))?;
+        }
+        Ok((before, after))
+    }
+
+    fn write_compacted(&mut self, table: Table, batches: &[RecordBatch]) -> Result<Segment> {
+        let (rel, abs) = self.new_file_stem(table, "compact")?;
+        write_segment(&abs.with_extension("parquet"), batches)?;
+        Ok(Segment {
+            file: format!("{rel}.parquet"),
+            rows: batches.iter().map(|b| b.num_rows() as u64).sum(),
+        })
+    }
+}
+
+fn write_segment(path: &Path, batches: &[RecordBatch]) -> Result<()> {
+    let f = io(path, File::create(path))?;
+    let schema: Arc<_> = batches[0].schema();
+    let mut w = ArrowWriter::try_new(f, schema, Some(parquet_props()))?;
+    for b in batches {
+        w.write(b)?;
+    }
+    let f = w.into_inner()?;
+    io(path, f.sync_all())
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in io(&d, fs::read_dir(&d))? {
+            let entry = io(&d, entry)?;
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn walk_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = vec![dir.to_owned()];
+    let mut i = 0;
+    while i < out.len() {
+        let d = out[i].clone();
+        for entry in io(&d, fs::read_dir(&d))? {
+            let p = io(&d, entry)?.path();
+            if p.is_dir() {
+                out.push(p);
+            }
+        }
+        i += 1;
+    }
+    Ok(out)
+}
