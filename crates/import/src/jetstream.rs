@@ -16,7 +16,7 @@
 //! RFC 3339 datetime, else the event's `time_us`.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -80,6 +80,10 @@ impl Source for Jetstream {
     }
 }
 
+/// A borrowed string, copied only when it holds escapes.
+#[derive(Deserialize)]
+struct Str<'a>(#[serde(borrow)] Cow<'a, str>);
+
 #[derive(Deserialize)]
 struct Event<'a> {
     #[serde(borrow)]
@@ -95,20 +99,80 @@ struct Event<'a> {
     account: Option<AccountEvent<'a>>,
 }
 
-#[derive(Deserialize)]
+/// A commit's record, decoded in the same pass as the event when
+/// `collection` comes before `record` (as Jetstream writes them).
+enum Record<'a> {
+    Post(Post<'a>),
+    Subject(Subject<'a>),
+    Follow(Follow<'a>),
+    Profile(Profile<'a>),
+    /// A collection levain does not read: skipped unparsed.
+    Skipped,
+    /// `record` came before `collection`: decoded afterwards.
+    Raw(&'a RawValue),
+}
+
 struct Commit<'a> {
-    #[serde(borrow)]
     operation: Cow<'a, str>,
-    #[serde(borrow)]
     collection: Cow<'a, str>,
-    #[serde(borrow)]
     rkey: Cow<'a, str>,
-    #[serde(borrow)]
-    record: Option<&'a RawValue>,
-    #[serde(borrow)]
+    record: Option<Record<'a>>,
     cid: Option<Cow<'a, str>>,
-    #[serde(borrow)]
     rev: Option<Cow<'a, str>>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Commit<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = Commit<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a Jetstream commit object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut m: M,
+            ) -> Result<Commit<'a>, M::Error> {
+                use serde::de::{Error, IgnoredAny};
+                let (mut operation, mut collection, mut rkey) = (None, None, None);
+                let (mut record, mut cid, mut rev) = (None, None, None);
+                while let Some(Str(k)) = m.next_key::<Str<'de>>()? {
+                    match k.as_ref() {
+                        "operation" => operation = Some(m.next_value::<Str<'a>>()?.0),
+                        "collection" => collection = Some(m.next_value::<Str<'a>>()?.0),
+                        "rkey" => rkey = Some(m.next_value::<Str<'a>>()?.0),
+                        "cid" => cid = m.next_value::<Option<Str<'a>>>()?.map(|s| s.0),
+                        "rev" => rev = m.next_value::<Option<Str<'a>>>()?.map(|s| s.0),
+                        "record" => {
+                            record = Some(match collection.as_deref() {
+                                Some(POST) => Record::Post(m.next_value()?),
+                                Some(LIKE | REPOST) => Record::Subject(m.next_value()?),
+                                Some(FOLLOW) => Record::Follow(m.next_value()?),
+                                Some(PROFILE) => Record::Profile(m.next_value()?),
+                                Some(_) => {
+                                    m.next_value::<IgnoredAny>()?;
+                                    Record::Skipped
+                                }
+                                None => Record::Raw(m.next_value()?),
+                            })
+                        }
+                        _ => {
+                            m.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Commit {
+                    operation: operation.ok_or_else(|| M::Error::missing_field("operation"))?,
+                    collection: collection.ok_or_else(|| M::Error::missing_field("collection"))?,
+                    rkey: rkey.ok_or_else(|| M::Error::missing_field("rkey"))?,
+                    record,
+                    cid,
+                    rev,
+                })
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
 }
 
 #[derive(Deserialize)]
@@ -235,19 +299,61 @@ struct Feature<'a> {
     tag: Option<Cow<'a, str>>,
 }
 
-/// Accounts already given a "seen" row in this piece of input.
+/// Accounts whose "seen" row this file already produced: a lossy, lock-free
+/// table of 64-bit hashes shared by the parsing threads. A miss only means a
+/// duplicate row, which the store's key index drops; a hit is exact.
+pub struct SeenAccounts(Box<[AtomicU64]>);
+
+const SEEN_SLOTS: usize = 1 << 20;
+
+impl Default for SeenAccounts {
+    fn default() -> Self {
+        SeenAccounts((0..SEEN_SLOTS).map(|_| AtomicU64::new(0)).collect())
+    }
+}
+
+impl SeenAccounts {
+    fn first_time(&self, account: &str) -> bool {
+        let h = xxhash_rust::xxh3::xxh3_64(account.as_bytes()) | 1;
+        let slot = &self.0[h as usize & (SEEN_SLOTS - 1)];
+        if slot.load(Ordering::Relaxed) == h {
+            return false;
+        }
+        slot.store(h, Ordering::Relaxed);
+        true
+    }
+}
+
+/// Reusable string buffers, so ids are built without allocating.
 #[derive(Default)]
-pub struct Seen(HashSet<String>);
+pub struct Buffers {
+    account: String,
+    record: String,
+    target: String,
+    target_account: String,
+    via: String,
+}
+
+/// `bluesky:` + `s`, into `buf`.
+fn prefixed<'b>(buf: &'b mut String, s: &str) -> &'b str {
+    buf.clear();
+    buf.push_str(BLUESKY);
+    buf.push(':');
+    buf.push_str(s);
+    buf
+}
 
 impl LineFormat for Jetstream {
-    type Scratch = Seen;
+    type Scratch = Buffers;
+    type Shared = SeenAccounts;
 
     fn parse_line(
         &self,
         line: &[u8],
         pos: u64,
         rows: &mut Rows,
-        seen: &mut Seen,
+        buf: &mut Buffers,
+        seen: &SeenAccounts,
     ) -> Result<(), Reject> {
         let ev: Event = serde_json::from_slice(line).map_err(|e| json_reject(pos, &e, line))?;
         if !ev.did.starts_with("did:") {
@@ -258,13 +364,15 @@ impl LineFormat for Jetstream {
                 line,
             ));
         }
-        let account = format!("{BLUESKY}:{}", ev.did);
+        // Taken out of `buf` so that `buf` stays free for the other ids.
+        let mut account_buf = std::mem::take(&mut buf.account);
+        let account = &*prefixed(&mut account_buf, &ev.did);
         match ev.kind.as_ref() {
             "commit" => {
                 let Some(c) = ev.commit else {
                     return Err(missing(pos, "commit", "a commit event", line));
                 };
-                commit(&ev.did, &account, ev.time_us, c, pos, rows, line)?;
+                commit(&ev.did, account, ev.time_us, c, pos, rows, buf, line)?;
             }
             "identity" => {
                 let Some(i) = ev.identity else {
@@ -274,14 +382,14 @@ impl LineFormat for Jetstream {
                 let seq = i.seq.unwrap_or(ev.time_us).to_string();
                 rows.accounts.push(
                     &AccountRow {
-                        account: &account,
+                        account,
                         channel: BLUESKY,
                         native_id: &ev.did,
                         handle: i.handle.as_deref(),
                         observed_at: at,
                         ..AccountRow::default()
                     },
-                    Key::of(&["identity", &account, &seq]),
+                    Key::of(&["identity", account, &seq]),
                     true,
                     pos,
                 );
@@ -299,14 +407,14 @@ impl LineFormat for Jetstream {
                 };
                 rows.accounts.push(
                     &AccountRow {
-                        account: &account,
+                        account,
                         channel: BLUESKY,
                         native_id: &ev.did,
                         status: Some(status),
                         observed_at: at,
                         ..AccountRow::default()
                     },
-                    Key::of(&["account", &account, &seq]),
+                    Key::of(&["account", account, &seq]),
                     true,
                     pos,
                 );
@@ -320,21 +428,21 @@ impl LineFormat for Jetstream {
                 ));
             }
         }
-        if !seen.0.contains(&account) {
+        if seen.first_time(account) {
             rows.accounts.push(
                 &AccountRow {
-                    account: &account,
+                    account,
                     channel: BLUESKY,
                     native_id: &ev.did,
                     observed_at: ev.time_us,
                     ..AccountRow::default()
                 },
-                Key::of(&["seen", &account]),
+                Key::of(&["seen", account]),
                 false,
                 pos,
             );
-            seen.0.insert(account);
         }
+        buf.account = account_buf;
         Ok(())
     }
 }
@@ -385,6 +493,24 @@ fn record_reject(pos: u64, collection: &str, e: serde_json::Error, line: &[u8]) 
     )
 }
 
+/// Decodes a record that came before its collection in the commit.
+fn decode_raw<'a>(
+    collection: &str,
+    raw: &'a RawValue,
+    pos: u64,
+    line: &[u8],
+) -> Result<Record<'a>, Reject> {
+    let bytes = raw.get().as_bytes();
+    let err = |e| record_reject(pos, collection, e, line);
+    Ok(match collection {
+        POST => Record::Post(serde_json::from_slice(bytes).map_err(err)?),
+        LIKE | REPOST => Record::Subject(serde_json::from_slice(bytes).map_err(err)?),
+        FOLLOW => Record::Follow(serde_json::from_slice(bytes).map_err(err)?),
+        PROFILE => Record::Profile(serde_json::from_slice(bytes).map_err(err)?),
+        _ => Record::Skipped,
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 fn commit(
     did: &str,
@@ -393,6 +519,7 @@ fn commit(
     c: Commit,
     pos: u64,
     rows: &mut Rows,
+    buf: &mut Buffers,
     line: &[u8],
 ) -> Result<(), Reject> {
     let collection = c.collection.as_ref();
@@ -413,24 +540,35 @@ fn commit(
             ));
         }
     };
-    let record_id = format!("{BLUESKY}:at://{did}/{collection}/{}", c.rkey);
+    let record_id = {
+        let b = &mut buf.record;
+        b.clear();
+        b.push_str(BLUESKY);
+        b.push_str(":at://");
+        b.push_str(did);
+        b.push('/');
+        b.push_str(collection);
+        b.push('/');
+        b.push_str(&c.rkey);
+        b.as_str()
+    };
     match c.operation.as_ref() {
         "delete" => {
             rows.deletions.push(
                 &DeletionRow {
-                    record: &record_id,
+                    record: record_id,
                     channel: BLUESKY,
                     actor: account,
                     kind,
                     at: time_us,
                 },
-                Key::of(&["delete", &record_id]),
+                Key::of(&["delete", record_id]),
                 collection != FOLLOW,
                 pos,
             );
             if collection == FOLLOW {
                 // The target is resolved by the pipeline from the follow record.
-                rows.interactions.push(
+                rows.unresolved_unfollows.push(
                     &InteractionRow {
                         actor: account,
                         kind: InteractionKind::Unfollow,
@@ -440,9 +578,9 @@ fn commit(
                         target_account: None,
                         record: None,
                         via: None,
-                        ends: Some(&record_id),
+                        ends: Some(record_id),
                     },
-                    Key::of(&["unfollow", &record_id]),
+                    Key::of(&["unfollow", record_id]),
                     true,
                     pos,
                 );
@@ -450,23 +588,27 @@ fn commit(
             Ok(())
         }
         "create" | "update" => {
-            let Some(raw) = c.record else {
-                return Err(missing(pos, "record", "a create or update commit", line));
+            let record = match c.record {
+                None => return Err(missing(pos, "record", "a create or update commit", line)),
+                Some(Record::Raw(raw)) => decode_raw(collection, raw, pos, line)?,
+                Some(r) => r,
             };
-            let raw = raw.get().as_bytes();
-            match collection {
-                LIKE | REPOST => {
-                    let r: Subject = serde_json::from_slice(raw)
-                        .map_err(|e| record_reject(pos, collection, e, line))?;
+            match record {
+                Record::Subject(r) => {
                     let at = r
                         .created_at
                         .as_deref()
                         .and_then(parse_time)
                         .unwrap_or(time_us);
-                    let target = format!("{BLUESKY}:{}", r.subject.uri);
-                    let target_account =
-                        uri_authority(&r.subject.uri).map(|a| format!("{BLUESKY}:{a}"));
-                    let via = r.via.map(|v| format!("{BLUESKY}:{}", v.uri));
+                    let target = prefixed(&mut buf.target, &r.subject.uri);
+                    let target_account = match uri_authority(&r.subject.uri) {
+                        Some(a) => Some(&*prefixed(&mut buf.target_account, a)),
+                        None => None,
+                    };
+                    let via = match &r.via {
+                        Some(v) => Some(&*prefixed(&mut buf.via, &v.uri)),
+                        None => None,
+                    };
                     let kind = if collection == LIKE {
                         InteractionKind::Like
                     } else {
@@ -478,26 +620,24 @@ fn commit(
                             kind,
                             channel: BLUESKY,
                             at,
-                            target_post: Some(&target),
-                            target_account: target_account.as_deref(),
-                            record: Some(&record_id),
-                            via: via.as_deref(),
+                            target_post: Some(target),
+                            target_account,
+                            record: Some(record_id),
+                            via,
                             ends: None,
                         },
-                        Key::of(&[kind.as_str(), &record_id]),
+                        Key::of(&[kind.as_str(), record_id]),
                         true,
                         pos,
                     );
                 }
-                FOLLOW => {
-                    let r: Follow = serde_json::from_slice(raw)
-                        .map_err(|e| record_reject(pos, collection, e, line))?;
+                Record::Follow(r) => {
                     let at = r
                         .created_at
                         .as_deref()
                         .and_then(parse_time)
                         .unwrap_or(time_us);
-                    let target = format!("{BLUESKY}:{}", r.subject);
+                    let target = prefixed(&mut buf.target_account, &r.subject);
                     rows.interactions.push(
                         &InteractionRow {
                             actor: account,
@@ -505,19 +645,17 @@ fn commit(
                             channel: BLUESKY,
                             at,
                             target_post: None,
-                            target_account: Some(&target),
-                            record: Some(&record_id),
+                            target_account: Some(target),
+                            record: Some(record_id),
                             via: None,
                             ends: None,
                         },
-                        Key::of(&["follow", &record_id]),
+                        Key::of(&["follow", record_id]),
                         true,
                         pos,
                     );
                 }
-                PROFILE => {
-                    let r: Profile = serde_json::from_slice(raw)
-                        .map_err(|e| record_reject(pos, collection, e, line))?;
+                Record::Profile(r) => {
                     let version = c.cid.as_deref().or(c.rev.as_deref()).unwrap_or("");
                     let time = time_us.to_string();
                     rows.accounts.push(
@@ -531,16 +669,16 @@ fn commit(
                             observed_at: time_us,
                             ..AccountRow::default()
                         },
-                        Key::of(&["profile", &record_id, version, &time]),
+                        Key::of(&["profile", record_id, version, &time]),
                         true,
                         pos,
                     );
                 }
-                _ => {
-                    let r: Post = serde_json::from_slice(raw)
-                        .map_err(|e| record_reject(pos, collection, e, line))?;
+                Record::Post(r) => {
+                    let record_id = record_id.to_owned();
                     post(did, account, time_us, &record_id, &c.rkey, r, pos, rows);
                 }
+                Record::Skipped | Record::Raw(_) => unreachable!("collection checked above"),
             }
             Ok(())
         }

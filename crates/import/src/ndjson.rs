@@ -20,8 +20,10 @@ const PIECE: usize = 1 << 20;
 
 /// A format with one record per line.
 pub trait LineFormat: Sync {
-    /// Per-piece state a parser may keep (e.g. accounts already seen).
+    /// Per-piece state a parser may keep (reusable buffers).
     type Scratch: Default + Send;
+    /// State shared by all pieces of one file (e.g. accounts already seen).
+    type Shared: Default + Sync;
     /// Parses one line (newline and trailing `\r` removed; never blank).
     /// Pushes rows only once the whole record is known to be good.
     fn parse_line(
@@ -30,6 +32,7 @@ pub trait LineFormat: Sync {
         pos: u64,
         rows: &mut Rows,
         scratch: &mut Self::Scratch,
+        shared: &Self::Shared,
     ) -> Result<(), Reject>;
 }
 
@@ -45,6 +48,7 @@ pub fn read_lines<F: LineFormat>(
         source,
     };
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + PIECE);
+    let shared = F::Shared::default();
     let mut lines_before = 0u64;
     let mut eof = false;
     let mut skipping = false;
@@ -100,7 +104,7 @@ pub fn read_lines<F: LineFormat>(
         lines_before += pieces.iter().map(|p| p.2).sum::<u64>();
         let parsed: Vec<Parsed> = pieces
             .par_iter()
-            .map(|&(bytes, first, _)| parse_piece(format, bytes, first))
+            .map(|&(bytes, first, _)| parse_piece(format, bytes, first, &shared))
             .collect();
         for p in parsed {
             sink.accept(p)?;
@@ -146,7 +150,12 @@ fn split_pieces(bytes: &[u8], lines_before: u64) -> Vec<(&[u8], u64, u64)> {
     out
 }
 
-fn parse_piece<F: LineFormat>(format: &F, bytes: &[u8], lines_before: u64) -> Parsed {
+fn parse_piece<F: LineFormat>(
+    format: &F,
+    bytes: &[u8],
+    lines_before: u64,
+    shared: &F::Shared,
+) -> Parsed {
     let mut p = Parsed {
         bytes: bytes.len() as u64,
         ..Parsed::default()
@@ -170,7 +179,7 @@ fn parse_piece<F: LineFormat>(format: &F, bytes: &[u8], lines_before: u64) -> Pa
             p.rejects.push(too_large(pos, line));
             continue;
         }
-        if let Err(r) = format.parse_line(line, pos, &mut p.rows, &mut scratch) {
+        if let Err(r) = format.parse_line(line, pos, &mut p.rows, &mut scratch, shared) {
             p.rejects.push(r);
         }
     }

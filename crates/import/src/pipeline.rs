@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use datafusion::arrow::array::{Array, AsArray, RecordBatch, UInt32Array};
-use datafusion::arrow::compute::{concat_batches, filter_record_batch};
+use datafusion::arrow::array::{RecordBatch, UInt32Array};
+use datafusion::arrow::compute::concat_batches;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::datasource::MemTable;
 use levain_model::Table;
@@ -43,7 +43,7 @@ impl Default for ImportOptions {
         ImportOptions {
             format: None,
             strict: false,
-            batch_rows: 1 << 20,
+            batch_rows: 512 * 1024,
             checkpoint_records: 4_000_000,
         }
     }
@@ -173,7 +173,7 @@ pub fn import_paths(
             ..FileSummary::default()
         };
         progress.file_started(file, src.name());
-        match src.read(file, &mut p) {
+        match read_overlapped(*src, file, &mut p) {
             Ok(()) => {}
             Err(e @ (ImportError::File { .. } | ImportError::Io { .. })) => {
                 summary.errors.push(FileProblem {
@@ -186,7 +186,9 @@ pub fn import_paths(
             }
             Err(e) => return Err(e),
         }
+        let t = Instant::now();
         p.flush_all()?;
+        tracing::info!("final flush in {:.2} s", t.elapsed().as_secs_f64());
         summary.files.push(p.file.clone());
         progress.file_done(&p.file);
         if !opts.strict {
@@ -207,6 +209,51 @@ pub fn import_paths(
     summary.reasons = p.reasons.clone();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Sends what a source parsed to the pipeline on another thread.
+struct ChannelSink(std::sync::mpsc::SyncSender<Parsed>);
+
+impl Sink for ChannelSink {
+    fn accept(&mut self, parsed: Parsed) -> Result<(), ImportError> {
+        self.0
+            .send(parsed)
+            .map_err(|_| ImportError::file("import", "stopped"))
+    }
+}
+
+/// Reads `file` on a producer thread while this thread deduplicates and
+/// writes what it produced: parsing and writing overlap, and the bounded
+/// channel keeps memory bounded.
+fn read_overlapped(
+    src: &dyn Source,
+    file: &InputFile,
+    p: &mut Pipeline,
+) -> Result<(), ImportError> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(8);
+        let producer = scope.spawn(move || src.read(file, &mut ChannelSink(tx)));
+        let mut consumed = Ok(());
+        let mut busy = std::time::Duration::ZERO;
+        let started = Instant::now();
+        for parsed in rx {
+            let t = Instant::now();
+            consumed = p.accept(parsed);
+            busy += t.elapsed();
+            if consumed.is_err() {
+                break;
+            }
+        }
+        // On a consumer error the channel is dropped and the producer stops.
+        let produced = producer.join().expect("the reader thread does not panic");
+        tracing::info!(
+            "{}: {:.2} s, of which {:.2} s deduplicating and writing",
+            file.display,
+            started.elapsed().as_secs_f64(),
+            busy.as_secs_f64()
+        );
+        consumed.and(produced)
+    })
 }
 
 struct Pipeline<'a> {
@@ -239,19 +286,10 @@ impl Sink for Pipeline<'_> {
             import_id: &self.import_id,
             source_file: &self.file.path,
         };
+        if let Some(u) = parsed.rows.finish_unresolved(prov) {
+            self.deferred.push(u);
+        }
         for batch in parsed.rows.finish(prov) {
-            let batch = if batch.table == Table::Interactions {
-                let (unresolved, rest) = split_unresolved_unfollows(batch)?;
-                if let Some(u) = unresolved {
-                    self.deferred.push(u);
-                }
-                match rest {
-                    Some(r) => r,
-                    None => continue,
-                }
-            } else {
-                batch
-            };
             let table = batch.table;
             let entry = self.pending.entry(table).or_default();
             entry.1 += batch.keys.len();
@@ -363,6 +401,7 @@ impl Pipeline<'_> {
         if self.deferred.is_empty() {
             return Ok(());
         }
+        let started = Instant::now();
         let deferred = std::mem::take(&mut self.deferred);
         let schema = Table::Interactions.schema();
         let batches: Vec<RecordBatch> = deferred.iter().map(|b| b.batch.clone()).collect();
@@ -434,47 +473,10 @@ impl Pipeline<'_> {
             std::slice::from_ref(&batch),
         )?;
         self.count(Table::Interactions, o);
+        tracing::info!(
+            "resolved the targets of {n} unfollows in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
         Ok(())
     }
-}
-
-/// Splits unfollows with no known target from the other interactions.
-fn split_unresolved_unfollows(b: Batch) -> Result<(Option<Batch>, Option<Batch>), ImportError> {
-    let kind = b
-        .batch
-        .column_by_name("kind")
-        .expect("schema")
-        .as_string::<i32>();
-    let target = b.batch.column_by_name("target_account").expect("schema");
-    let mask: Vec<bool> = (0..b.batch.num_rows())
-        .map(|i| kind.value(i) == "unfollow" && target.is_null(i))
-        .collect();
-    let hits = mask.iter().filter(|m| **m).count();
-    if hits == 0 {
-        return Ok((None, Some(b)));
-    }
-    if hits == mask.len() {
-        return Ok((Some(b), None));
-    }
-    let pick = |want: bool| -> Result<Batch, ImportError> {
-        let m: Vec<bool> = mask.iter().map(|x| *x == want).collect();
-        let batch = filter_record_batch(&b.batch, &m.clone().into())
-            .map_err(levain_store::StoreError::from)?;
-        Ok(Batch {
-            table: b.table,
-            batch,
-            keys: select(&b.keys, &m),
-            primary: select(&b.primary, &m),
-        })
-    };
-    Ok((Some(pick(true)?), Some(pick(false)?)))
-}
-
-fn select<T: Copy>(values: &[T], mask: &[bool]) -> Vec<T> {
-    values
-        .iter()
-        .zip(mask)
-        .filter(|(_, k)| **k)
-        .map(|(v, _)| *v)
-        .collect()
 }

@@ -574,6 +574,10 @@ pub struct Rows {
     pub deletions: DeletionsBuilder,
     pub campaigns: CampaignsBuilder,
     pub conversions: ConversionsBuilder,
+    /// Unfollows whose target is not in the record (a deleted Bluesky follow
+    /// names only the follow record, in `ends`): the import pipeline fills the
+    /// target from that follow before storing them in `interactions`.
+    pub unresolved_unfollows: InteractionsBuilder,
 }
 
 impl Rows {
@@ -584,13 +588,15 @@ impl Rows {
             + self.deletions.len()
             + self.campaigns.len()
             + self.conversions.len()
+            + self.unresolved_unfollows.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Finishes every non-empty builder; the builders are empty afterwards.
+    /// Finishes every non-empty builder but [`Rows::unresolved_unfollows`];
+    /// those builders are empty afterwards.
     pub fn finish(&mut self, prov: Provenance) -> Vec<Batch> {
         let mut out = Vec::new();
         if !self.accounts.is_empty() {
@@ -612,6 +618,11 @@ impl Rows {
             out.push(self.conversions.finish(prov));
         }
         out
+    }
+
+    /// Finishes [`Rows::unresolved_unfollows`], if any were pushed.
+    pub fn finish_unresolved(&mut self, prov: Provenance) -> Option<Batch> {
+        (!self.unresolved_unfollows.is_empty()).then(|| self.unresolved_unfollows.finish(prov))
     }
 }
 

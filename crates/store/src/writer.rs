@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use datafusion::arrow::array::{BooleanArray, RecordBatch};
-use datafusion::arrow::compute::{concat_batches, filter_record_batch};
+use datafusion::arrow::compute::filter_record_batch;
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use datafusion::parquet::basic::Compression;
@@ -65,8 +65,33 @@ pub(crate) fn lock(root: &Path) -> Result<File> {
     Ok(f)
 }
 
-fn parquet_props() -> WriterProperties {
-    WriterProperties::builder()
+fn parquet_props(schema: &datafusion::arrow::datatypes::Schema) -> WriterProperties {
+    // Dictionary encoding pays off only on repetitive columns; on ids and
+    // texts it is built, overflows and is thrown away, at a high cost.
+    let repetitive = [
+        "channel",
+        "kind",
+        "import_id",
+        "source_file",
+        "lang",
+        "status",
+        "currency",
+        "actor",
+        "author",
+        "target_account",
+        "account",
+        "name",
+        "rule",
+    ];
+    let mut b = WriterProperties::builder().set_dictionary_enabled(false);
+    for f in schema.fields() {
+        if repetitive.contains(&f.name().as_str()) {
+            b = b.set_column_dictionary_enabled(f.name().as_str().into(), true);
+        }
+    }
+    // Row groups of 128k rows keep the writer's buffers small (it holds a
+    // whole row group before writing it) and let readers skip by statistics.
+    b.set_max_row_group_row_count(Some(128 * 1024))
         .set_compression(Compression::SNAPPY)
         .set_created_by(format!("levain {}", env!("CARGO_PKG_VERSION")))
         .build()
@@ -213,20 +238,21 @@ impl Writer {
                     _ => {}
                 }
             }
-            let mask = BooleanArray::from(mask);
-            kept.push(filter_record_batch(&b.batch, &mask)?);
+            if mask.iter().all(|k| *k) {
+                kept.push(b.batch.clone());
+            } else if mask.iter().any(|k| *k) {
+                kept.push(filter_record_batch(&b.batch, &BooleanArray::from(mask))?);
+            }
         }
         out.new_rows = new_keys.len() as u64;
         out.duplicate_rows = total as u64 - out.new_rows;
         if new_keys.is_empty() {
             return Ok(out);
         }
-        let batch = concat_batches(&table.schema(), &kept)?;
-        drop(kept);
         let (rel, abs) = self.new_file_stem(table, tag)?;
         let seg_rel = format!("{rel}.parquet");
         let keys_rel = format!("{rel}.keys");
-        write_segment(&abs.with_extension("parquet"), std::slice::from_ref(&batch))?;
+        write_segment(&abs.with_extension("parquet"), &kept)?;
         keyindex::write_run(&abs.with_extension("keys"), &new_keys)?;
         let files = self
             .manifest
@@ -235,7 +261,7 @@ impl Writer {
             .or_default();
         files.segments.push(Segment {
             file: seg_rel,
-            rows: batch.num_rows() as u64,
+            rows: out.new_rows,
         });
         files.key_runs.push(KeyRun {
             file: keys_rel,
@@ -341,7 +367,8 @@ impl Writer {
 fn write_segment(path: &Path, batches: &[RecordBatch]) -> Result<()> {
     let f = io(path, File::create(path))?;
     let schema: Arc<_> = batches[0].schema();
-    let mut w = ArrowWriter::try_new(f, schema, Some(parquet_props()))?;
+    let props = parquet_props(&schema);
+    let mut w = ArrowWriter::try_new(f, schema, Some(props))?;
     for b in batches {
         w.write(b)?;
     }
