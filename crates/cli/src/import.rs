@@ -23,6 +23,10 @@ pub struct Args {
     /// cannot be read.
     #[arg(long)]
     strict: bool,
+    /// Commit every this many records inside a file, so an interrupted
+    /// import keeps its progress (a re-run continues where it stopped).
+    #[arg(long, default_value_t = 4_000_000, value_name = "N")]
+    checkpoint_records: u64,
 }
 
 struct Bar(ProgressBar);
@@ -81,6 +85,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let opts = ImportOptions {
         format,
         strict: args.strict,
+        checkpoint_records: args.checkpoint_records.max(1),
         ..ImportOptions::default()
     };
     let store = Store::open_or_create(data)?;

@@ -366,7 +366,7 @@ impl LineFormat for Jetstream {
         }
         // Taken out of `buf` so that `buf` stays free for the other ids.
         let mut account_buf = std::mem::take(&mut buf.account);
-        let account = &*prefixed(&mut account_buf, &ev.did);
+        let account = prefixed(&mut account_buf, &ev.did);
         match ev.kind.as_ref() {
             "commit" => {
                 let Some(c) = ev.commit else {
@@ -602,11 +602,11 @@ fn commit(
                         .unwrap_or(time_us);
                     let target = prefixed(&mut buf.target, &r.subject.uri);
                     let target_account = match uri_authority(&r.subject.uri) {
-                        Some(a) => Some(&*prefixed(&mut buf.target_account, a)),
+                        Some(a) => Some(prefixed(&mut buf.target_account, a)),
                         None => None,
                     };
                     let via = match &r.via {
-                        Some(v) => Some(&*prefixed(&mut buf.via, &v.uri)),
+                        Some(v) => Some(prefixed(&mut buf.via, &v.uri)),
                         None => None,
                     };
                     let kind = if collection == LIKE {

@@ -733,9 +733,9 @@ impl<W: Write> Sim<W> {
                 let mention = if self.chance(0.08) {
                     self.amplifiers
                         .iter()
+                        .rev()
                         .copied()
-                        .filter(|a| self.accts[*a as usize].topic == topic)
-                        .last()
+                        .find(|a| self.accts[*a as usize].topic == topic)
                 } else {
                     None
                 };

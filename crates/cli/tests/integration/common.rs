@@ -1,0 +1,124 @@
+//! Helpers for driving the `levain` binary in tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+pub fn exe() -> &'static str {
+    env!("CARGO_BIN_EXE_levain")
+}
+
+/// Runs `levain --data DATA ARGS…`.
+pub fn levain(data: &Path, args: &[&str]) -> Output {
+    Command::new(exe())
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env_remove("LEVAIN_DATA")
+        .output()
+        .expect("levain runs")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs a command that must succeed and print JSON.
+pub fn json(data: &Path, args: &[&str]) -> Value {
+    let o = levain(data, args);
+    assert!(o.status.success(), "levain {args:?} failed: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "levain {args:?} printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&o.stdout)
+        )
+    })
+}
+
+/// `levain import --json`, with extra arguments, expecting success.
+pub fn import(data: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    json(data, &all)
+}
+
+/// Generates a community with `levain synth` and returns its directory.
+pub fn synth(dir: &Path, seed: u64, days: u32, scale: &str) -> PathBuf {
+    let out = dir.join(format!("synth-{seed}-{days}-{scale}"));
+    let o = Command::new(exe())
+        .args(["synth", "--out"])
+        .arg(&out)
+        .args([
+            "--seed",
+            &seed.to_string(),
+            "--days",
+            &days.to_string(),
+            "--scale",
+            scale,
+        ])
+        .output()
+        .expect("synth runs");
+    assert!(o.status.success(), "synth failed: {}", stderr(&o));
+    out
+}
+
+pub fn jetstream(dir: &Path) -> PathBuf {
+    dir.join("bluesky-jetstream.ndjson")
+}
+
+/// Rows per stored table, from `levain status --json`.
+pub fn table_rows(data: &Path) -> Value {
+    json(data, &["status", "--json"])["tables"].clone()
+}
+
+/// One number from `levain sql`.
+pub fn sql_count(data: &Path, query: &str) -> u64 {
+    let v = json(data, &["sql", query, "--json"]);
+    let row = v[0].as_object().expect("one row");
+    row.values()
+        .next()
+        .and_then(Value::as_u64)
+        .expect("a count")
+}
+
+/// Writes `lines` as a file and returns its path.
+pub fn write_lines(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    p
+}
+
+/// A Jetstream like event.
+pub fn like(did: &str, rkey: &str, subject: &str, time_us: i64) -> String {
+    format!(
+        r#"{{"did":"{did}","time_us":{time_us},"kind":"commit","commit":{{"rev":"3l3qo2vutsw2b","operation":"create","collection":"app.bsky.feed.like","rkey":"{rkey}","record":{{"$type":"app.bsky.feed.like","createdAt":"2024-09-09T19:46:02.102Z","subject":{{"cid":"bafyreidc6sydkkbchcyg62v77wbhzvb2mvytlmsychqgwf2xojjtirmzj4","uri":"{subject}"}}}},"cid":"bafyreidwaivazkwu67xztlmuobx35hs2lnfh3kolmgfmucldvhd2zrkddu"}}}}"#
+    )
+}
+
+pub fn follow(did: &str, rkey: &str, subject: &str, time_us: i64) -> String {
+    format!(
+        r#"{{"did":"{did}","time_us":{time_us},"kind":"commit","commit":{{"rev":"3l3qo2vutsw2c","operation":"create","collection":"app.bsky.graph.follow","rkey":"{rkey}","record":{{"$type":"app.bsky.graph.follow","createdAt":"2024-09-09T19:46:02.102Z","subject":"{subject}"}},"cid":"bafyreib25swk3a6waplk2ie75u4a3qfejnkoiezfowuz7sa74i7tief3di"}}}}"#
+    )
+}
+
+pub fn delete(did: &str, collection: &str, rkey: &str, time_us: i64) -> String {
+    format!(
+        r#"{{"did":"{did}","time_us":{time_us},"kind":"commit","commit":{{"rev":"3mptbyp63ih2m","operation":"delete","collection":"{collection}","rkey":"{rkey}"}}}}"#
+    )
+}
+
+/// Where the third-party sample files live, if they are there.
+pub fn shared_fixture(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures")
+        .join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("SKIPPED: third-party fixture {rel} is absent (expected in ../shared/fixtures)");
+        None
+    }
+}

@@ -1,0 +1,14 @@
+//! End-to-end tests of the `levain` binary. Each module covers one concern.
+
+mod common;
+
+// Bad input: malformed records, wrong files, --strict.
+mod bad_input;
+// SIGKILL during imports, then a consistent store and exact counts.
+mod crash;
+// Bluesky Jetstream semantics: deletes, unfollows, replies, quotes, facets.
+mod jetstream;
+// Re-imports, compaction, own accounts, SQL output, campaigns.
+mod store;
+// The generator: determinism and agreement with its ground truth.
+mod synth;
