@@ -206,6 +206,26 @@ fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         None,
     ));
 
+    // Parsing into rows, with no store: what the importer's own decoding costs.
+    struct Discard(u64);
+    impl levain_import::Sink for Discard {
+        fn accept(&mut self, p: levain_import::Parsed) -> Result<(), levain_import::ImportError> {
+            self.0 += p.rows.len() as u64;
+            Ok(())
+        }
+    }
+    let t = Instant::now();
+    let mut discard = Discard(0);
+    let source = levain_import::source_named("bluesky-jetstream").expect("known format");
+    source.read(&levain_import::InputFile::new(&file)?, &mut discard)?;
+    rows.push(row(
+        "levain parse into rows, no store",
+        events,
+        bytes,
+        t.elapsed().as_secs_f64(),
+        None,
+    ));
+
     let store = dir.join("store");
     let _ = std::fs::remove_dir_all(&store);
     let store_s = store.to_string_lossy().into_owned();

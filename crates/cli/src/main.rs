@@ -14,6 +14,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// Imports allocate and free many large, short-lived buffers on several
+// threads. glibc's allocator either returns them to the kernel (which then
+// spends a third of the import zeroing fresh pages) or, tuned not to,
+// fragments until memory grows with the input. jemalloc reuses them and
+// keeps memory flat.
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// levain: local-first community analytics.
 ///
 /// Load your own data (Bluesky, campaign spend, …) into a local store of open
@@ -89,7 +97,6 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    keep_freed_memory();
     let cli = Cli::parse();
     let level = match cli.verbose {
         0 => "warn",
@@ -126,19 +133,5 @@ fn main() -> ExitCode {
             }
             ExitCode::from(2)
         }
-    }
-}
-
-/// Imports allocate and free many large, short-lived buffers. By default
-/// glibc maps each large one afresh and unmaps it on free, and the kernel then
-/// spends a large share of import time zeroing pages. Keeping freed memory in
-/// the heap for reuse removes that cost; peak memory is unchanged.
-fn keep_freed_memory() {
-    // SAFETY: mallopt only tunes the allocator; called before any thread starts.
-    unsafe {
-        // 32 MiB is the largest threshold glibc accepts.
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 30);
-        libc::mallopt(libc::M_ARENA_MAX, 4);
     }
 }

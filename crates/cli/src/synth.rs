@@ -17,7 +17,7 @@ pub struct Args {
     /// Same seed, same bytes.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// small (~250 thousand events), medium (~2.5 million), large (~25
+    /// small (~350 thousand events), medium (~3 million), large (~30
     /// million), or about how many events to write (e.g. 10000000).
     #[arg(long, default_value = "small")]
     scale: String,

@@ -34,6 +34,8 @@ pub struct ImportOptions {
     pub strict: bool,
     /// Rows buffered per table before they are deduplicated and written.
     pub batch_rows: usize,
+    /// Bytes buffered over all tables before the largest is written.
+    pub pending_bytes: usize,
     /// Records between checkpoint commits inside one file.
     pub checkpoint_records: u64,
 }
@@ -44,6 +46,7 @@ impl Default for ImportOptions {
             format: None,
             strict: false,
             batch_rows: 512 * 1024,
+            pending_bytes: 256 << 20,
             checkpoint_records: 4_000_000,
         }
     }
@@ -154,6 +157,7 @@ pub fn import_paths(
         import_id: import_id.clone(),
         opts,
         pending: BTreeMap::new(),
+        pending_bytes: 0,
         deferred: Vec::new(),
         rejects: None,
         totals: AppendOutcome::default(),
@@ -256,11 +260,20 @@ fn read_overlapped(
     })
 }
 
+/// Batches of one table waiting to be deduplicated and written.
+#[derive(Default)]
+struct Pending {
+    batches: Vec<Batch>,
+    rows: usize,
+    bytes: usize,
+}
+
 struct Pipeline<'a> {
     writer: Writer,
     import_id: String,
     opts: &'a ImportOptions,
-    pending: BTreeMap<Table, (Vec<Batch>, usize)>,
+    pending: BTreeMap<Table, Pending>,
+    pending_bytes: usize,
     /// Unfollows whose target is not known yet: resolved from the follow
     /// records they end once everything else is written.
     deferred: Vec<Batch>,
@@ -288,15 +301,34 @@ impl Sink for Pipeline<'_> {
         };
         if let Some(u) = parsed.rows.finish_unresolved(prov) {
             self.deferred.push(u);
+            // Each piece's batch keeps its builders' spare capacity: merge
+            // them now and then so the deferred rows cost only their size.
+            if self.deferred.len() >= 256 {
+                let merged = concat(std::mem::take(&mut self.deferred))?;
+                self.deferred.push(merged);
+            }
         }
         for batch in parsed.rows.finish(prov) {
             let table = batch.table;
+            let bytes = batch.batch.get_array_memory_size();
             let entry = self.pending.entry(table).or_default();
-            entry.1 += batch.keys.len();
-            entry.0.push(batch);
-            if entry.1 >= self.opts.batch_rows {
+            entry.rows += batch.keys.len();
+            entry.bytes += bytes;
+            entry.batches.push(batch);
+            self.pending_bytes += bytes;
+            if entry.rows >= self.opts.batch_rows {
                 self.flush(table)?;
             }
+        }
+        // Bound memory across tables too: flush the largest while over budget.
+        while self.pending_bytes > self.opts.pending_bytes {
+            let largest = self
+                .pending
+                .iter()
+                .max_by_key(|(_, p)| p.bytes)
+                .map(|(t, _)| *t)
+                .expect("pending is not empty when over budget");
+            self.flush(largest)?;
         }
         self.progress.advance(parsed.bytes);
         if !self.opts.strict && self.since_checkpoint >= self.opts.checkpoint_records {
@@ -350,10 +382,11 @@ impl Pipeline<'_> {
     }
 
     fn flush(&mut self, table: Table) -> Result<(), ImportError> {
-        let Some((batches, _)) = self.pending.remove(&table) else {
+        let Some(p) = self.pending.remove(&table) else {
             return Ok(());
         };
-        let o = self.writer.append(table, &self.import_id, &batches)?;
+        self.pending_bytes -= p.bytes;
+        let o = self.writer.append(table, &self.import_id, &p.batches)?;
         self.count(table, o);
         Ok(())
     }
@@ -402,18 +435,13 @@ impl Pipeline<'_> {
             return Ok(());
         }
         let started = Instant::now();
-        let deferred = std::mem::take(&mut self.deferred);
         let schema = Table::Interactions.schema();
-        let batches: Vec<RecordBatch> = deferred.iter().map(|b| b.batch.clone()).collect();
-        let all = concat_batches(&schema, &batches).map_err(levain_store::StoreError::from)?;
-        let keys: Vec<_> = deferred
-            .iter()
-            .flat_map(|b| b.keys.iter().copied())
-            .collect();
-        let primary: Vec<_> = deferred
-            .iter()
-            .flat_map(|b| b.primary.iter().copied())
-            .collect();
+        let Batch {
+            batch: all,
+            keys,
+            primary,
+            ..
+        } = concat(std::mem::take(&mut self.deferred))?;
         let n = all.num_rows();
         let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
         fields.push(Field::new("pending_index", DataType::UInt32, false));
@@ -479,4 +507,23 @@ impl Pipeline<'_> {
         );
         Ok(())
     }
+}
+
+/// Concatenates batches of one table into one, with their keys and flags.
+fn concat(batches: Vec<Batch>) -> Result<Batch, ImportError> {
+    let table = batches[0].table;
+    let arrays: Vec<RecordBatch> = batches.iter().map(|b| b.batch.clone()).collect();
+    let batch = concat_batches(&table.schema(), &arrays).map_err(levain_store::StoreError::from)?;
+    Ok(Batch {
+        table,
+        batch,
+        keys: batches
+            .iter()
+            .flat_map(|b| b.keys.iter().copied())
+            .collect(),
+        primary: batches
+            .iter()
+            .flat_map(|b| b.primary.iter().copied())
+            .collect(),
+    })
 }

@@ -29,11 +29,11 @@ const START: i64 = 1_672_617_600_000_000;
 /// How big a community to generate.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Scale {
-    /// About 250 thousand events: seconds to generate and import.
+    /// About 350 thousand events: seconds to generate and import.
     Small,
-    /// About 2.5 million events.
+    /// About 3 million events.
     Medium,
-    /// About 25 million events.
+    /// About 30 million events.
     Large,
     /// About this many events.
     Events(u64),
@@ -42,16 +42,16 @@ pub enum Scale {
 /// Events at factor 0 (the planted fakes and own activity, which do not
 /// grow with the community) and per unit of factor. Measured on the
 /// generator itself; `levain synth` prints the exact count it wrote.
-const FIXED_EVENTS: f64 = 40_000.0;
-const EVENTS_PER_FACTOR: f64 = 210_000.0;
+const FIXED_EVENTS: f64 = 82_000.0;
+const EVENTS_PER_FACTOR: f64 = 272_000.0;
 
 impl Scale {
     /// Multiplier of community size: arrivals, audiences, one-time likers.
     pub fn factor(self) -> f64 {
         match self {
             Scale::Small => 1.0,
-            Scale::Medium => 12.0,
-            Scale::Large => 120.0,
+            Scale::Medium => 10.0,
+            Scale::Large => 100.0,
             Scale::Events(n) => ((n as f64 - FIXED_EVENTS) / EVENTS_PER_FACTOR).max(0.05),
         }
     }
