@@ -30,6 +30,9 @@ pub struct ImportArgs {
     dir: Option<PathBuf>,
     #[arg(long)]
     json: bool,
+    /// Measure reading and parsing only (no store).
+    #[arg(long)]
+    parse_only: bool,
 }
 
 #[derive(Serialize)]
@@ -226,6 +229,17 @@ fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         None,
     ));
 
+    if a.parse_only {
+        for r in &rows {
+            println!(
+                "{:<42} {:>12} events/s {:>8.0} MB/s",
+                r.what,
+                thousands(r.events_per_s as u64),
+                r.mb_per_s
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let store = dir.join("store");
     let _ = std::fs::remove_dir_all(&store);
     let store_s = store.to_string_lossy().into_owned();

@@ -472,9 +472,85 @@ fn missing(pos: u64, field: &str, what: &str, line: &[u8]) -> Reject {
 
 /// RFC 3339 to microseconds, or None.
 pub fn parse_time(s: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.timestamp_micros())
+    parse_utc_fast(s.as_bytes()).or_else(|| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.timestamp_micros())
+    })
+}
+
+/// The shape nearly every record uses, `2024-09-09T19:46:02.102Z` (any
+/// number of fraction digits, `Z`), decoded by hand: chrono's general
+/// parser was a tenth of the whole import time. Anything else returns None
+/// and goes to chrono.
+fn parse_utc_fast(b: &[u8]) -> Option<i64> {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        b[r].iter().try_fold(0i64, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+        })
+    };
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let (frac, rest) = match b[19] {
+        b'.' => {
+            let digits = b[20..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits == 0 || digits > 9 {
+                return None;
+            }
+            let mut micros = 0i64;
+            for i in 0..6 {
+                let d = if i < digits {
+                    i64::from(b[20 + i] - b'0')
+                } else {
+                    0
+                };
+                micros = micros * 10 + d;
+            }
+            (micros, &b[20 + digits..])
+        }
+        _ => (0, &b[19..]),
+    };
+    if rest != b"Z" {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    if day > days_in_month(year, month) {
+        return None;
+    }
+    Some(((days * 24 + hour) * 60 + minute) * 60_000_000 + second * 1_000_000 + frac)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// The DID (or handle) an `at://` URI names.
@@ -826,6 +902,46 @@ fn post(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_time_parser_agrees_with_chrono() {
+        let chrono_micros = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|t| t.timestamp_micros())
+        };
+        let mut t: i64 = -86_400_000_000 * 800; // 1967
+        for i in 0..20_000i64 {
+            t += 3_600_000_000 * 13 + 1_234_567 * i;
+            let dt = chrono::DateTime::from_timestamp_micros(t).unwrap();
+            for s in [
+                dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+                dt.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+                dt.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                dt.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string(),
+            ] {
+                assert_eq!(parse_utc_fast(s.as_bytes()), chrono_micros(&s), "{s}");
+            }
+        }
+        for s in [
+            "2024-02-30T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2024-13-01T00:00:00Z",
+            "2024-01-01T00:00:00",
+            "2024-01-01T00:00:00.Z",
+        ] {
+            assert_eq!(parse_utc_fast(s.as_bytes()), None, "{s}");
+        }
+        assert_eq!(
+            parse_utc_fast(b"2024-02-29T12:00:00Z"),
+            chrono_micros("2024-02-29T12:00:00Z")
+        );
+        // Offsets are left to chrono.
+        assert_eq!(
+            parse_time("2024-01-01T01:00:00+01:00"),
+            parse_time("2024-01-01T00:00:00Z")
+        );
+    }
 
     #[test]
     fn uri_authority_takes_the_did() {

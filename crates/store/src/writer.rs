@@ -59,7 +59,7 @@ pub(crate) fn lock(root: &Path) -> Result<File> {
             .open(&path),
     )?;
     if f.try_lock().is_err() {
-        tracing::info!("waiting for another levain process to finish writing this store");
+        tracing::warn!("waiting for another levain process to finish writing this store");
         io(&path, f.lock())?;
     }
     Ok(f)
