@@ -7,7 +7,6 @@ use std::time::Instant;
 use levain_import::{ImportOptions, import_paths, pipeline::NoProgress};
 use levain_store::Store;
 use levain_store::query::Engine;
-use levain_store::status::json_rows;
 use levain_synth::{Config, Scale, Truth};
 
 use crate::query::{load_status, print_status};
@@ -89,34 +88,41 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let status = load_status(&store)?;
     print_status(&status);
 
-    println!("\n5. Paid vs organic, a first look with SQL (levain sql):");
     let engine = Engine::open(&store)?;
-    let followers_sql = "
-        WITH own_follows AS (
-          SELECT i.actor, i.at, i.ended_at FROM interactions i
-          JOIN own_accounts o ON i.target_account = o.account
-          WHERE i.kind = 'follow'),
-        tagged AS (
-          SELECT f.actor, f.ended_at, f.at,
-                 COALESCE(min(c.name), 'organic') AS source
-          FROM own_follows f
-          LEFT JOIN campaigns c ON f.at >= c.start AND f.at < c.\"end\"
-          GROUP BY f.actor, f.ended_at, f.at)
-        SELECT CASE WHEN source = 'organic' THEN 'organic' ELSE 'paid (campaign windows)' END AS source,
-               count(*) AS follows,
-               sum(CASE WHEN ended_at IS NULL OR ended_at > at + INTERVAL '90 days' THEN 1 ELSE 0 END) AS still_following_after_90_days
-        FROM tagged GROUP BY 1 ORDER BY 1";
-    let (_, batches) = engine.sql(followers_sql)?;
-    for row in json_rows(&batches)? {
-        let follows = row["follows"].as_u64().unwrap_or(0);
-        let kept = row["still_following_after_90_days"].as_u64().unwrap_or(0);
-        println!(
-            "   {:<24} {:>7} follows, {:>5.1} % still following after 90 days",
-            row["source"].as_str().unwrap_or(""),
-            thousands(follows),
-            100.0 * kept as f64 / follows.max(1) as f64
-        );
-    }
+    let own: Vec<String> = truth.own.iter().map(|o| o.account.clone()).collect();
+    println!("\n5. Paid vs organic engagement (levain engagement):");
+    let report = levain_analytics::engagement::engagement(&engine, &own, &Default::default())?;
+    crate::audience::print_engagement(&report);
+    println!(
+        "\n6. Where the paid followers went: retention by acquisition cohort (levain cohorts):"
+    );
+    let cohorts = levain_analytics::cohorts::cohorts(
+        &engine,
+        &own,
+        &Default::default(),
+        30,
+        levain_analytics::cohorts::CohortBy::Source,
+    )?;
+    crate::audience::print_cohorts(&cohorts, &[0, 2, 11]);
+    let share = |paid: bool, k: usize| {
+        let (mut following, mut observed) = (0, 0);
+        for c in cohorts
+            .cohorts
+            .iter()
+            .filter(|c| c.cohort.starts_with("campaign:") == paid)
+        {
+            if let Some(p) = c.retention.get(k) {
+                following += p.following;
+                observed += p.observed;
+            }
+        }
+        100.0 * following as f64 / observed.max(1) as f64
+    };
+    println!(
+        "   After 90 days, {:.0} % of campaign followers still follow, against {:.0} % of organic ones.",
+        share(true, 2),
+        share(false, 2)
+    );
     let fakes = truth.fake_accounts.len();
     println!(
         "   The generator planted {} fake accounts (like farm, bought followers, pod, follow ring, bots); truth.json lists them.",

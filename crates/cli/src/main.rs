@@ -1,6 +1,7 @@
 //! The `levain` binary: argument parsing and dispatch. The work lives in the
 //! library crates; each command here is glue in its own module.
 
+mod audience;
 mod bench;
 mod demo;
 mod import;
@@ -85,6 +86,14 @@ enum Command {
     ///   levain sql "SELECT kind, count(*) FROM interactions GROUP BY kind"
     #[command(verbatim_doc_comment)]
     Sql(query::SqlArgs),
+    /// Engagement on own posts: likes, reshares, replies, quotes; paid vs organic.
+    ///
+    /// A post is paid when a campaign promotes it, or else when it was
+    /// published inside a campaign window on its channel.
+    Engagement(audience::EngagementArgs),
+    /// Followers by acquisition (campaign or organic), and who still follows
+    /// and engages, period after period.
+    Cohorts(audience::CohortArgs),
     /// Merge small segments and key runs into large ones (faster queries and imports).
     Compact(query::CompactArgs),
     /// Generate a community with known ground truth, in real export formats.
@@ -117,6 +126,8 @@ fn main() -> ExitCode {
         Command::Status(a) => query::status(&cli.data, a),
         Command::Sql(a) => query::sql(&cli.data, a),
         Command::Compact(a) => query::compact(&cli.data, a),
+        Command::Engagement(a) => audience::run_engagement(&cli.data, a),
+        Command::Cohorts(a) => audience::run_cohorts(&cli.data, a),
         Command::Synth(a) => synth::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Bench(b) => bench::run(b),

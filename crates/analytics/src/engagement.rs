@@ -1,0 +1,226 @@
+//! `levain engagement`: engagement on own posts, paid against organic.
+//!
+//! Own posts are the posts of own accounts that are not replies (answers in
+//! threads are conversation, not publications). Engagement is every like,
+//! reshare, reply and quote on them by accounts that are not own, including
+//! ones later withdrawn (they happened; `ended_at` in SQL shows them). A post
+//! is paid when a campaign lists it in `promoted_posts` (rule `promoted`) or,
+//! failing that, when it was published inside a campaign window on its
+//! channel (rule `campaign_window`). An engager is *repeat* when they engaged
+//! with two or more distinct posts, *one-time* with exactly one.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{BooleanArray, RecordBatch, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::datasource::MemTable;
+use levain_store::query::Engine;
+use serde::Serialize;
+
+use crate::campaigns::{self, PaidRule};
+use crate::{AnalyticsError, Filters, Result, i, rfc3339, rows, s, u};
+
+#[derive(Debug, Default, Clone, PartialEq, Serialize)]
+pub struct Counts {
+    pub posts: u64,
+    pub likes: u64,
+    pub reshares: u64,
+    pub replies: u64,
+    pub quotes: u64,
+    pub unique_engagers: u64,
+    pub repeat_engagers: u64,
+    pub one_time_engagers: u64,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct BySource {
+    pub paid: Counts,
+    pub organic: Counts,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PostEngagement {
+    pub post: String,
+    pub at: String,
+    pub channel: String,
+    pub likes: u64,
+    pub reshares: u64,
+    pub replies: u64,
+    pub quotes: u64,
+    pub paid: bool,
+    /// `promoted` or `campaign_window` when paid.
+    pub paid_rule: Option<PaidRule>,
+    pub campaign: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Engagement {
+    pub totals: Counts,
+    pub by_source: BySource,
+    /// Own posts, oldest first.
+    pub posts: Vec<PostEngagement>,
+    /// How a post was judged paid, in words.
+    pub paid_rule: &'static str,
+}
+
+pub const PAID_RULE: &str = "a post is paid when a campaign lists it in promoted_posts (rule `promoted`), or else when it was published inside a campaign window on its channel (rule `campaign_window`); all other posts are organic";
+
+const ENGAGEMENT_KINDS: &str = "('like', 'reshare', 'reply', 'quote')";
+
+pub fn engagement(engine: &Engine, own: &[String], filters: &Filters) -> Result<Engagement> {
+    filters.check()?;
+    if own.is_empty() {
+        return Err(AnalyticsError::NoOwnAccounts);
+    }
+    let camps = campaigns::load(engine)?;
+    let posts = rows(
+        engine,
+        &format!(
+            "SELECT p.post, CAST(p.at AS BIGINT) AS t, p.channel FROM posts_raw p
+             WHERE p.author IN (SELECT account FROM own_accounts) AND p.reply_to IS NULL{}
+             ORDER BY p.at, p.post",
+            filters.sql("p")
+        ),
+    )?;
+    let mut out: Vec<PostEngagement> = posts
+        .iter()
+        .map(|r| {
+            let (post, channel, t) = (s(r, "post"), s(r, "channel"), i(r, "t").unwrap_or(0));
+            let paid = campaigns::classify_post(&camps, &post, &channel, t);
+            PostEngagement {
+                at: rfc3339(t),
+                paid: paid.is_some(),
+                paid_rule: paid.map(|p| p.0),
+                campaign: paid.map(|p| p.1.name.clone()),
+                post,
+                channel,
+                likes: 0,
+                reshares: 0,
+                replies: 0,
+                quotes: 0,
+            }
+        })
+        .collect();
+    register_posts(engine, &out)?;
+    let engaged = format!(
+        "FROM interactions_raw e JOIN own_post_source o ON e.target_post = o.post
+         WHERE e.kind IN {ENGAGEMENT_KINDS} AND e.actor NOT IN (SELECT account FROM own_accounts)"
+    );
+    let index: HashMap<String, usize> = out
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.post.clone(), i))
+        .collect();
+    for r in rows(
+        engine,
+        &format!(
+            "SELECT e.target_post AS post,
+                    sum(CASE WHEN e.kind = 'like' THEN 1 ELSE 0 END) AS likes,
+                    sum(CASE WHEN e.kind = 'reshare' THEN 1 ELSE 0 END) AS reshares,
+                    sum(CASE WHEN e.kind = 'reply' THEN 1 ELSE 0 END) AS replies,
+                    sum(CASE WHEN e.kind = 'quote' THEN 1 ELSE 0 END) AS quotes
+             {engaged} GROUP BY e.target_post"
+        ),
+    )? {
+        if let Some(&k) = index.get(&s(&r, "post")) {
+            let p = &mut out[k];
+            (p.likes, p.reshares, p.replies, p.quotes) = (
+                u(&r, "likes"),
+                u(&r, "reshares"),
+                u(&r, "replies"),
+                u(&r, "quotes"),
+            );
+        }
+    }
+    let mut totals = Counts::default();
+    let mut by_source = BySource::default();
+    for p in &out {
+        for c in [
+            &mut totals,
+            if p.paid {
+                &mut by_source.paid
+            } else {
+                &mut by_source.organic
+            },
+        ] {
+            c.posts += 1;
+            c.likes += p.likes;
+            c.reshares += p.reshares;
+            c.replies += p.replies;
+            c.quotes += p.quotes;
+        }
+    }
+    let fill = |c: &mut Counts, r: &serde_json::Map<String, serde_json::Value>| {
+        c.unique_engagers = u(r, "unique_engagers");
+        c.repeat_engagers = u(r, "repeat_engagers");
+        c.one_time_engagers = u(r, "one_time_engagers");
+    };
+    let totals_sql = format!(
+        "SELECT count(*) AS unique_engagers,
+                sum(CASE WHEN n >= 2 THEN 1 ELSE 0 END) AS repeat_engagers,
+                sum(CASE WHEN n = 1 THEN 1 ELSE 0 END) AS one_time_engagers
+         FROM (SELECT e.actor, count(DISTINCT e.target_post) AS n {engaged} GROUP BY e.actor)"
+    );
+    if let Some(r) = rows(engine, &totals_sql)?.first() {
+        fill(&mut totals, r);
+    }
+    for r in rows(
+        engine,
+        &format!(
+            "SELECT paid, count(*) AS unique_engagers,
+                    sum(CASE WHEN n >= 2 THEN 1 ELSE 0 END) AS repeat_engagers,
+                    sum(CASE WHEN n = 1 THEN 1 ELSE 0 END) AS one_time_engagers
+             FROM (SELECT o.paid AS paid, e.actor, count(DISTINCT e.target_post) AS n {engaged}
+                   GROUP BY o.paid, e.actor)
+             GROUP BY paid"
+        ),
+    )? {
+        let paid = r
+            .get("paid")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        fill(
+            if paid {
+                &mut by_source.paid
+            } else {
+                &mut by_source.organic
+            },
+            &r,
+        );
+    }
+    Ok(Engagement {
+        totals,
+        by_source,
+        posts: out,
+        paid_rule: PAID_RULE,
+    })
+}
+
+/// Registers the own posts in the period with their paid flag, for joins.
+fn register_posts(engine: &Engine, posts: &[PostEngagement]) -> Result<()> {
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("post", DataType::Utf8, false),
+        Field::new("paid", DataType::Boolean, false),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(StringArray::from_iter_values(
+                posts.iter().map(|p| p.post.as_str()),
+            )),
+            Arc::new(BooleanArray::from(
+                posts.iter().map(|p| p.paid).collect::<Vec<_>>(),
+            )),
+        ],
+    )
+    .map_err(levain_store::StoreError::from)?;
+    let table =
+        MemTable::try_new(schema, vec![vec![batch]]).map_err(levain_store::StoreError::from)?;
+    let ctx = engine.context();
+    ctx.deregister_table("own_post_source")
+        .map_err(levain_store::StoreError::from)?;
+    ctx.register_table("own_post_source", Arc::new(table))
+        .map_err(levain_store::StoreError::from)?;
+    Ok(())
+}

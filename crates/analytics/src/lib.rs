@@ -1,0 +1,119 @@
+//! levain's audience analytics: what paid and organic work brought.
+//!
+//! - [`engagement`]: likes, reshares, replies and quotes on own posts, by
+//!   post and by source (paid or organic), with unique, repeat and one-time
+//!   engagers.
+//! - [`cohorts`]: followers grouped by how they were acquired (a campaign or
+//!   organic, or the month), and how many still follow and still engage in
+//!   each period after their follow.
+//!
+//! Every analysis takes the same [`Filters`] and returns a serialisable
+//! report whose field names are a stable contract (the CLI's `--json` and,
+//! later, the HTTP API print them as they are). The relational work runs as
+//! DataFusion SQL over a store snapshot; only small sets (own posts,
+//! campaigns, acquisitions) come back into Rust.
+
+pub mod campaigns;
+pub mod cohorts;
+pub mod engagement;
+
+use datafusion::arrow::array::RecordBatch;
+use levain_store::query::Engine;
+use levain_store::status::json_rows;
+use serde_json::{Map, Value};
+
+/// Cuts applied the same way by every analysis.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    /// Inclusive start, microseconds since the epoch (UTC).
+    pub from: Option<i64>,
+    /// Exclusive end, microseconds since the epoch (UTC).
+    pub to: Option<i64>,
+    pub channel: Option<String>,
+    /// Leave out accounts the fraud detector judged suspicious.
+    pub exclude_suspicious: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyticsError {
+    #[error(transparent)]
+    Store(#[from] levain_store::StoreError),
+    #[error(
+        "no own accounts are declared, so there is no audience to measure; declare yours with `levain own add ACCOUNT`"
+    )]
+    NoOwnAccounts,
+    #[error(
+        "--exclude-suspicious needs the fraud detector's verdicts, which this version of levain does not compute yet; run without it"
+    )]
+    SuspiciousNotAvailable,
+}
+
+pub type Result<T> = std::result::Result<T, AnalyticsError>;
+
+impl Filters {
+    /// Refuses what cannot be honoured rather than silently ignoring it.
+    pub fn check(&self) -> Result<()> {
+        if self.exclude_suspicious {
+            return Err(AnalyticsError::SuspiciousNotAvailable);
+        }
+        Ok(())
+    }
+
+    /// SQL conditions on a table alias with `at` and `channel` columns.
+    fn sql(&self, alias: &str) -> String {
+        let mut s = String::new();
+        if let Some(f) = self.from {
+            s.push_str(&format!(" AND CAST({alias}.at AS BIGINT) >= {f}"));
+        }
+        if let Some(t) = self.to {
+            s.push_str(&format!(" AND CAST({alias}.at AS BIGINT) < {t}"));
+        }
+        if let Some(c) = &self.channel {
+            s.push_str(&format!(" AND {alias}.channel = {}", quote(c)));
+        }
+        s
+    }
+}
+
+/// A SQL string literal.
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn rows(engine: &Engine, sql: &str) -> Result<Vec<Map<String, Value>>> {
+    let (_, batches): (_, Vec<RecordBatch>) = engine.sql(sql)?;
+    Ok(json_rows(&batches)?)
+}
+
+fn u(row: &Map<String, Value>, k: &str) -> u64 {
+    row.get(k).and_then(Value::as_u64).unwrap_or(0)
+}
+
+fn i(row: &Map<String, Value>, k: &str) -> Option<i64> {
+    row.get(k).and_then(Value::as_i64)
+}
+
+fn s(row: &Map<String, Value>, k: &str) -> String {
+    row.get(k)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// RFC 3339 (UTC, seconds) for microseconds.
+pub fn rfc3339(t: i64) -> String {
+    chrono::DateTime::from_timestamp_micros(t)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+/// The latest post or interaction time in the store (microseconds).
+fn data_end(engine: &Engine) -> Result<Option<i64>> {
+    let r = rows(
+        engine,
+        "SELECT max(t) AS t FROM (
+           SELECT max(CAST(at AS BIGINT)) AS t FROM interactions_raw
+           UNION ALL SELECT max(CAST(at AS BIGINT)) AS t FROM posts_raw)",
+    )?;
+    Ok(r.first().and_then(|r| i(r, "t")))
+}

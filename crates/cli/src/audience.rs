@@ -1,0 +1,168 @@
+//! `levain engagement` and `levain cohorts`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use levain_analytics::Filters;
+use levain_analytics::cohorts::{CohortBy, Cohorts, cohorts};
+use levain_analytics::engagement::{Counts, Engagement, engagement};
+use levain_store::Store;
+use levain_store::query::Engine;
+
+use crate::util::{print_json, thousands};
+
+/// The cuts every analysis command takes.
+#[derive(clap::Args, Clone, Debug)]
+pub struct FilterArgs {
+    /// Start of the period (inclusive): a date (2025-01-01) or an RFC 3339 time.
+    #[arg(long)]
+    from: Option<String>,
+    /// End of the period (exclusive): a date or an RFC 3339 time.
+    #[arg(long)]
+    to: Option<String>,
+    /// Only this channel (bluesky, mastodon, …).
+    #[arg(long)]
+    channel: Option<String>,
+    /// Leave out accounts judged suspicious by the fraud detector.
+    #[arg(long)]
+    exclude_suspicious: bool,
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_when(s: &str) -> anyhow::Result<i64> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t.timestamp_micros());
+    }
+    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| anyhow::anyhow!("`{s}` is not a date (2025-01-31) or an RFC 3339 time"))?;
+    Ok(d.and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc()
+        .timestamp_micros())
+}
+
+impl FilterArgs {
+    fn filters(&self) -> anyhow::Result<Filters> {
+        Ok(Filters {
+            from: self.from.as_deref().map(parse_when).transpose()?,
+            to: self.to.as_deref().map(parse_when).transpose()?,
+            channel: self.channel.clone(),
+            exclude_suspicious: self.exclude_suspicious,
+        })
+    }
+}
+
+#[derive(clap::Args)]
+pub struct EngagementArgs {
+    #[command(flatten)]
+    filters: FilterArgs,
+}
+
+#[derive(clap::Args)]
+pub struct CohortArgs {
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// Length of a retention period, in days.
+    #[arg(long, default_value_t = 30)]
+    period_days: u32,
+    /// Group followers by acquisition source (campaign or organic) or by month.
+    #[arg(long, value_enum, default_value = "source")]
+    by: By,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum By {
+    Source,
+    Month,
+}
+
+fn open(data: &Path) -> anyhow::Result<(Engine, Vec<String>)> {
+    let store = Store::open(data)?;
+    let manifest = store.manifest()?;
+    let engine = Engine::new(store.root(), &manifest)?;
+    Ok((engine, manifest.own.into_iter().collect()))
+}
+
+pub fn run_engagement(data: &Path, args: EngagementArgs) -> anyhow::Result<ExitCode> {
+    let (engine, own) = open(data)?;
+    let report = engagement(&engine, &own, &args.filters.filters()?)?;
+    if args.filters.json {
+        print_json(&report)?;
+    } else {
+        print_engagement(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn line(name: &str, c: &Counts) {
+    let per_post = |n: u64| n as f64 / c.posts.max(1) as f64;
+    println!(
+        "  {name:<8} {:>6} posts  {:>8.1} likes/post  {:>6.2} reshares/post  {:>6.2} replies/post  {:>7} engagers ({} repeat, {} one-time)",
+        thousands(c.posts),
+        per_post(c.likes),
+        per_post(c.reshares),
+        per_post(c.replies),
+        thousands(c.unique_engagers),
+        thousands(c.repeat_engagers),
+        thousands(c.one_time_engagers)
+    );
+}
+
+pub fn print_engagement(r: &Engagement) {
+    println!("Engagement on own posts:");
+    line("all", &r.totals);
+    line("paid", &r.by_source.paid);
+    line("organic", &r.by_source.organic);
+    println!("  ({})", r.paid_rule);
+}
+
+pub fn run_cohorts(data: &Path, args: CohortArgs) -> anyhow::Result<ExitCode> {
+    let (engine, own) = open(data)?;
+    let by = match args.by {
+        By::Source => CohortBy::Source,
+        By::Month => CohortBy::Month,
+    };
+    let report = cohorts(
+        &engine,
+        &own,
+        &args.filters.filters()?,
+        args.period_days,
+        by,
+    )?;
+    if args.filters.json {
+        print_json(&report)?;
+    } else {
+        print_cohorts(&report, &[0, 2, 11]);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A table of the share still following and engaged after some periods.
+pub fn print_cohorts(r: &Cohorts, periods: &[usize]) {
+    print!("  {:<28} {:>9}", "cohort", "acquired");
+    for p in periods {
+        print!(
+            "  {:>17}",
+            format!("after {} days", (p + 1) * r.period_days as usize)
+        );
+    }
+    println!();
+    for c in &r.cohorts {
+        print!("  {:<28} {:>9}", c.cohort, thousands(c.acquired));
+        for &p in periods {
+            match c.retention.get(p) {
+                Some(x) if x.observed > 0 => {
+                    let pct = |n: u64| 100.0 * n as f64 / x.observed as f64;
+                    print!("  {:>6.1} % {:>5.1} % e", pct(x.following), pct(x.engaged));
+                }
+                _ => print!("  {:>17}", "–"),
+            }
+        }
+        println!();
+    }
+    println!(
+        "  (% still following, % engaged in that period, of the followers observed that long)"
+    );
+}
