@@ -2,6 +2,8 @@
 
 mod common;
 
+// Engagement and cohorts against an independent computation.
+mod audience;
 // Bad input: malformed records, wrong files, --strict.
 mod bad_input;
 // SIGKILL during imports, then a consistent store and exact counts.

@@ -1,0 +1,335 @@
+//! `levain engagement` and `levain cohorts` against a deliberately simple,
+//! independent computation from the raw Jetstream lines and campaigns.csv
+//! (not the importer, not SQL).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde_json::Value;
+
+use crate::common::*;
+
+const DAY: i64 = 86_400_000_000;
+
+fn micros(s: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .unwrap()
+        .timestamp_micros()
+}
+
+struct Raw {
+    own: HashSet<String>,
+    /// post id → (author, at, is reply)
+    posts: HashMap<String, (String, i64, bool)>,
+    /// (actor, target post, at) for likes, reshares, replies, quotes.
+    engagements: Vec<(String, String, i64)>,
+    /// (actor, target account, at, follow record)
+    follows: Vec<(String, String, i64, String)>,
+    /// follow record → delete time
+    deleted: HashMap<String, i64>,
+    end: i64,
+    /// (name, start, end, promoted)
+    campaigns: Vec<(String, i64, i64, HashSet<String>)>,
+}
+
+fn read_raw(dir: &std::path::Path, truth: &Value) -> Raw {
+    let own: HashSet<String> = truth["own"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["account"].as_str().unwrap().to_owned())
+        .collect();
+    let mut raw = Raw {
+        own,
+        posts: HashMap::new(),
+        engagements: vec![],
+        follows: vec![],
+        deleted: HashMap::new(),
+        end: i64::MIN,
+        campaigns: vec![],
+    };
+    let text = std::fs::read_to_string(jetstream(dir)).unwrap();
+    for line in text.lines() {
+        let e: Value = serde_json::from_str(line).unwrap();
+        if e["kind"] != "commit" {
+            continue;
+        }
+        let did = e["did"].as_str().unwrap();
+        let actor = format!("bluesky:{did}");
+        let c = &e["commit"];
+        let (coll, rkey) = (
+            c["collection"].as_str().unwrap(),
+            c["rkey"].as_str().unwrap(),
+        );
+        let record_id = format!("bluesky:at://{did}/{coll}/{rkey}");
+        if c["operation"] == "delete" {
+            let t = e["time_us"].as_i64().unwrap();
+            if coll == "app.bsky.graph.follow" {
+                raw.deleted.insert(record_id, t);
+                raw.end = raw.end.max(t);
+            }
+            continue;
+        }
+        let r = &c["record"];
+        let Some(created) = r["createdAt"].as_str() else {
+            continue;
+        };
+        let at = micros(created);
+        match coll {
+            "app.bsky.feed.post" => {
+                raw.end = raw.end.max(at);
+                let parent = r["reply"]["parent"]["uri"].as_str();
+                raw.posts
+                    .insert(record_id, (actor.clone(), at, parent.is_some()));
+                if let Some(p) = parent {
+                    raw.engagements
+                        .push((actor.clone(), format!("bluesky:{p}"), at));
+                }
+                if r["embed"]["$type"] == "app.bsky.embed.record" {
+                    let q = r["embed"]["record"]["uri"].as_str().unwrap();
+                    raw.engagements
+                        .push((actor.clone(), format!("bluesky:{q}"), at));
+                }
+            }
+            "app.bsky.feed.like" | "app.bsky.feed.repost" => {
+                raw.end = raw.end.max(at);
+                let s = r["subject"]["uri"].as_str().unwrap();
+                raw.engagements.push((actor, format!("bluesky:{s}"), at));
+            }
+            "app.bsky.graph.follow" => {
+                raw.end = raw.end.max(at);
+                let s = format!("bluesky:{}", r["subject"].as_str().unwrap());
+                raw.follows.push((actor, s, at, record_id));
+            }
+            _ => {}
+        }
+    }
+    let csv = std::fs::read_to_string(dir.join("campaigns.csv")).unwrap();
+    for l in csv.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        let promoted = f[6]
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        raw.campaigns
+            .push((f[1].to_owned(), micros(f[2]), micros(f[3]), promoted));
+    }
+    raw
+}
+
+fn setup(seed: u64) -> (tempfile::TempDir, std::path::PathBuf, Raw) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = synth(dir.path(), seed, 700, "small");
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
+    let data = dir.path().join("store");
+    import(&data, &[out.to_str().unwrap()]);
+    let raw = read_raw(&out, &truth);
+    for a in &raw.own {
+        assert!(levain(&data, &["own", "add", a]).status.success());
+    }
+    (dir, data, raw)
+}
+
+#[test]
+fn engagement_equals_an_independent_count_from_the_raw_events() {
+    let (_dir, data, raw) = setup(31);
+    let report = json(&data, &["engagement", "--json"]);
+    // Own top-level posts and their paid flag.
+    let own_posts: HashMap<&String, bool> = raw
+        .posts
+        .iter()
+        .filter(|(_, (author, _, reply))| raw.own.contains(author) && !reply)
+        .map(|(id, (_, at, _))| {
+            let promoted = raw.campaigns.iter().any(|c| c.3.contains(id));
+            let window = raw.campaigns.iter().any(|c| c.1 <= *at && *at < c.2);
+            (id, promoted || window)
+        })
+        .collect();
+    let mut per_post: HashMap<&String, u64> = HashMap::new();
+    let mut engaged: [HashMap<&String, HashSet<&String>>; 2] = Default::default();
+    let mut all: HashMap<&String, HashSet<&String>> = HashMap::new();
+    for (actor, target, _) in &raw.engagements {
+        if raw.own.contains(actor) {
+            continue;
+        }
+        if let Some(paid) = own_posts.get(target) {
+            *per_post.entry(target).or_default() += 1;
+            engaged[usize::from(*paid)]
+                .entry(actor)
+                .or_default()
+                .insert(target);
+            all.entry(actor).or_default().insert(target);
+        }
+    }
+    let summary = |m: &HashMap<&String, HashSet<&String>>| {
+        let repeat = m.values().filter(|s| s.len() >= 2).count() as u64;
+        (m.len() as u64, repeat, m.len() as u64 - repeat)
+    };
+    let got = |c: &Value| {
+        (
+            c["unique_engagers"].as_u64().unwrap(),
+            c["repeat_engagers"].as_u64().unwrap(),
+            c["one_time_engagers"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(got(&report["totals"]), summary(&all));
+    assert_eq!(got(&report["by_source"]["paid"]), summary(&engaged[1]));
+    assert_eq!(got(&report["by_source"]["organic"]), summary(&engaged[0]));
+    let posts = report["posts"].as_array().unwrap();
+    assert_eq!(posts.len(), own_posts.len());
+    assert_eq!(
+        report["totals"]["posts"].as_u64().unwrap() as usize,
+        own_posts.len()
+    );
+    let paid_posts = own_posts.values().filter(|p| **p).count() as u64;
+    assert_eq!(
+        report["by_source"]["paid"]["posts"].as_u64().unwrap(),
+        paid_posts
+    );
+    assert!(paid_posts > 0);
+    for p in posts {
+        let id = p["post"].as_str().unwrap().to_owned();
+        let total = ["likes", "reshares", "replies", "quotes"]
+            .iter()
+            .map(|k| p[k].as_u64().unwrap())
+            .sum::<u64>();
+        assert_eq!(total, per_post.get(&id).copied().unwrap_or(0), "{id}");
+        assert_eq!(p["paid"].as_bool().unwrap(), own_posts[&id], "{id}");
+        if own_posts[&id] {
+            let rule = p["paid_rule"].as_str().unwrap();
+            let promoted = raw.campaigns.iter().any(|c| c.3.contains(&id));
+            assert_eq!(
+                rule,
+                if promoted {
+                    "promoted"
+                } else {
+                    "campaign_window"
+                }
+            );
+        }
+    }
+}
+
+/// Cohort label → (acquired, [(observed, following, engaged)] by period).
+type Table = BTreeMap<String, (u64, Vec<(u64, u64, u64)>)>;
+
+/// Cohorts recomputed from the raw events.
+fn expected_cohorts(raw: &Raw, period_days: i64, by_month: bool) -> Table {
+    let period = period_days * DAY;
+    // First follow of an own account, per actor.
+    let mut first: HashMap<&String, (i64, &String)> = HashMap::new();
+    for (actor, target, at, record) in &raw.follows {
+        if raw.own.contains(target) && !raw.own.contains(actor) {
+            let e = first.entry(actor).or_insert((*at, record));
+            if (*at, record) < (e.0, e.1) {
+                *e = (*at, record);
+            }
+        }
+    }
+    let author: HashMap<&String, &String> =
+        raw.posts.iter().map(|(id, (a, _, _))| (id, a)).collect();
+    let mut own_engagement: HashMap<&String, Vec<i64>> = HashMap::new();
+    for (actor, target, at) in &raw.engagements {
+        if author.get(target).is_some_and(|a| raw.own.contains(*a)) {
+            own_engagement.entry(actor).or_default().push(*at);
+        }
+    }
+    let mut out = Table::new();
+    for (actor, (at, record)) in first {
+        let label = if by_month {
+            chrono::DateTime::from_timestamp_micros(at)
+                .unwrap()
+                .format("%Y-%m")
+                .to_string()
+        } else {
+            // The most recently started campaign whose window holds the follow.
+            raw.campaigns
+                .iter()
+                .filter(|c| c.1 <= at && at < c.2)
+                .max_by_key(|c| (c.1, std::cmp::Reverse(c.0.clone())))
+                .map_or("organic".to_owned(), |c| format!("campaign:{}", c.0))
+        };
+        let entry = out.entry(label).or_default();
+        entry.0 += 1;
+        let ended = raw.deleted.get(record).copied();
+        let mut k = 0i64;
+        while at + (k + 1) * period <= raw.end {
+            if entry.1.len() <= k as usize {
+                entry.1.push((0, 0, 0));
+            }
+            let p = &mut entry.1[k as usize];
+            let (start, stop) = (at + k * period, at + (k + 1) * period);
+            p.0 += 1;
+            if ended.is_none_or(|e| e >= stop) {
+                p.1 += 1;
+            }
+            if own_engagement
+                .get(actor)
+                .is_some_and(|ts| ts.iter().any(|t| *t >= start && *t < stop))
+            {
+                p.2 += 1;
+            }
+            k += 1;
+        }
+    }
+    out
+}
+
+fn as_table(report: &Value) -> Table {
+    report["cohorts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let periods = c["retention"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .enumerate()
+                .map(|(k, p)| {
+                    assert_eq!(p["period"].as_u64().unwrap() as usize, k);
+                    (
+                        p["observed"].as_u64().unwrap(),
+                        p["following"].as_u64().unwrap(),
+                        p["engaged"].as_u64().unwrap(),
+                    )
+                })
+                .collect();
+            (
+                c["cohort"].as_str().unwrap().to_owned(),
+                (c["acquired"].as_u64().unwrap(), periods),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cohorts_equal_an_independent_computation_from_the_raw_events() {
+    let (_dir, data, raw) = setup(32);
+    let report = json(&data, &["cohorts", "--json"]);
+    assert_eq!(report["period_days"], 30);
+    let got = as_table(&report);
+    let want = expected_cohorts(&raw, 30, false);
+    assert_eq!(got, want);
+    assert!(got.keys().any(|k| k.starts_with("campaign:")) && got.contains_key("organic"));
+    // Other period lengths and month cohorts agree too.
+    let report = json(&data, &["cohorts", "--json", "--period-days", "45"]);
+    assert_eq!(as_table(&report), expected_cohorts(&raw, 45, false));
+    let report = json(&data, &["cohorts", "--json", "--by", "month"]);
+    assert_eq!(as_table(&report), expected_cohorts(&raw, 30, true));
+}
+
+#[test]
+fn analyses_need_own_accounts_and_refuse_what_they_cannot_honour() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = synth(dir.path(), 33, 60, "small");
+    let data = dir.path().join("store");
+    import(&data, &[out.to_str().unwrap()]);
+    let o = levain(&data, &["engagement", "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("levain own add"), "{}", stderr(&o));
+    let o = levain(&data, &["cohorts", "--exclude-suspicious"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not compute yet"), "{}", stderr(&o));
+}
