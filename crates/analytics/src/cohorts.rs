@@ -17,12 +17,11 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{Int64Array, RecordBatch, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
-use datafusion::datasource::MemTable;
 use levain_store::query::Engine;
 use serde::Serialize;
 
 use crate::campaigns;
-use crate::{AnalyticsError, Filters, Result, data_end, i, rfc3339, rows, s, u};
+use crate::{AnalyticsError, Filters, Result, data_end, i, register, rfc3339, rows, s, u};
 
 const DAY: i64 = 86_400_000_000;
 
@@ -219,7 +218,7 @@ fn register_members(engine: &Engine, members: &[Member]) -> Result<()> {
         Field::new("cohort", DataType::Utf8, false),
     ]));
     let batch = RecordBatch::try_new(
-        schema.clone(),
+        schema,
         vec![
             Arc::new(StringArray::from_iter_values(
                 members.iter().map(|m| m.actor.as_str()),
@@ -231,12 +230,5 @@ fn register_members(engine: &Engine, members: &[Member]) -> Result<()> {
         ],
     )
     .map_err(levain_store::StoreError::from)?;
-    let table =
-        MemTable::try_new(schema, vec![vec![batch]]).map_err(levain_store::StoreError::from)?;
-    let ctx = engine.context();
-    ctx.deregister_table("cohort_members")
-        .map_err(levain_store::StoreError::from)?;
-    ctx.register_table("cohort_members", Arc::new(table))
-        .map_err(levain_store::StoreError::from)?;
-    Ok(())
+    register(engine, "cohort_members", batch)
 }

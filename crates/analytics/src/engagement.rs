@@ -14,12 +14,11 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{BooleanArray, RecordBatch, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
-use datafusion::datasource::MemTable;
 use levain_store::query::Engine;
 use serde::Serialize;
 
 use crate::campaigns::{self, PaidRule};
-use crate::{AnalyticsError, Filters, Result, i, rfc3339, rows, s, u};
+use crate::{AnalyticsError, Filters, Result, i, register, rfc3339, rows, s, u};
 
 #[derive(Debug, Default, Clone, PartialEq, Serialize)]
 pub struct Counts {
@@ -204,7 +203,7 @@ fn register_posts(engine: &Engine, posts: &[PostEngagement]) -> Result<()> {
         Field::new("paid", DataType::Boolean, false),
     ]));
     let batch = RecordBatch::try_new(
-        schema.clone(),
+        schema,
         vec![
             Arc::new(StringArray::from_iter_values(
                 posts.iter().map(|p| p.post.as_str()),
@@ -215,12 +214,5 @@ fn register_posts(engine: &Engine, posts: &[PostEngagement]) -> Result<()> {
         ],
     )
     .map_err(levain_store::StoreError::from)?;
-    let table =
-        MemTable::try_new(schema, vec![vec![batch]]).map_err(levain_store::StoreError::from)?;
-    let ctx = engine.context();
-    ctx.deregister_table("own_post_source")
-        .map_err(levain_store::StoreError::from)?;
-    ctx.register_table("own_post_source", Arc::new(table))
-        .map_err(levain_store::StoreError::from)?;
-    Ok(())
+    register(engine, "own_post_source", batch)
 }

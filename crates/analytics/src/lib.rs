@@ -100,6 +100,18 @@ fn s(row: &Map<String, Value>, k: &str) -> String {
         .to_owned()
 }
 
+/// Registers (or replaces) an in-memory table the analysis joins against.
+fn register(engine: &Engine, name: &str, batch: RecordBatch) -> Result<()> {
+    let err = levain_store::StoreError::from;
+    let table = datafusion::datasource::MemTable::try_new(batch.schema(), vec![vec![batch]])
+        .map_err(err)?;
+    let ctx = engine.context();
+    ctx.deregister_table(name).map_err(err)?;
+    ctx.register_table(name, std::sync::Arc::new(table))
+        .map_err(err)?;
+    Ok(())
+}
+
 /// RFC 3339 (UTC, seconds) for microseconds.
 pub fn rfc3339(t: i64) -> String {
     chrono::DateTime::from_timestamp_micros(t)
