@@ -6,6 +6,7 @@
 //! - [`cohorts`]: followers grouped by how they were acquired (a campaign or
 //!   organic, or the month), and how many still follow and still engage in
 //!   each period after their follow.
+//! - [`mod@core`]: the engaged core, the newcomers, and the regulars slipping away.
 //!
 //! Every analysis takes the same [`Filters`] and returns a serialisable
 //! report whose field names are a stable contract (the CLI's `--json` and,
@@ -15,6 +16,7 @@
 
 pub mod campaigns;
 pub mod cohorts;
+pub mod core;
 pub mod engagement;
 
 use datafusion::arrow::array::RecordBatch;

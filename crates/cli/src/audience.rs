@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use levain_analytics::Filters;
 use levain_analytics::cohorts::{CohortBy, Cohorts, cohorts};
+use levain_analytics::core::{Core, CoreOptions, core};
 use levain_analytics::engagement::{Counts, Engagement, engagement};
 use levain_store::Store;
 use levain_store::query::Engine;
@@ -165,4 +166,77 @@ pub fn print_cohorts(r: &Cohorts, periods: &[usize]) {
     println!(
         "  (% still following, % engaged in that period, of the followers observed that long)"
     );
+}
+
+#[derive(clap::Args)]
+pub struct CoreArgs {
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// Length of a period, in days (periods count back from the end of the data).
+    #[arg(long, default_value_t = 30)]
+    period_days: u32,
+    /// How many recent periods the core is judged on.
+    #[arg(long, default_value_t = 6)]
+    window: u32,
+    /// Periods with engagement, out of the window, that make a regular.
+    #[arg(long, default_value_t = 4)]
+    min_periods: u32,
+    /// Silent recent periods after which a regular is slipping.
+    #[arg(long, default_value_t = 2)]
+    silent: u32,
+}
+
+pub fn run_core(data: &Path, args: CoreArgs) -> anyhow::Result<ExitCode> {
+    let (engine, own) = open(data)?;
+    let options = CoreOptions {
+        period_days: args.period_days,
+        window: args.window,
+        min_periods: args.min_periods,
+        silent: args.silent,
+    };
+    let report = core(&engine, &own, &args.filters.filters()?, options)?;
+    if args.filters.json {
+        print_json(&report)?;
+    } else {
+        print_core(&report, 5);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn print_core(r: &Core, top: usize) {
+    let groups = [
+        (
+            "Engaged core",
+            &r.core,
+            format!(
+                "engaged in {}+ of the last {} periods of {} days",
+                r.min_periods, r.window, r.period_days
+            ),
+        ),
+        (
+            "Newcomers",
+            &r.newcomers,
+            format!("first engaged in the last {} days", r.period_days),
+        ),
+        (
+            "Slipping away",
+            &r.slipping,
+            format!("regulars silent for the last {} periods", r.silent_periods),
+        ),
+    ];
+    for (name, g, what) in groups {
+        println!("  {name}: {} ({what})", thousands(g.count));
+        for m in g.members.iter().take(top) {
+            let who = m
+                .handle
+                .as_deref()
+                .map_or(m.account.clone(), |h| format!("@{h}"));
+            println!(
+                "    {who:<40} {:>3} periods, {:>5} engagements, last {}",
+                m.engaged_periods,
+                m.engagements,
+                &m.last_activity[..10]
+            );
+        }
+    }
 }

@@ -94,6 +94,8 @@ enum Command {
     /// Followers by acquisition (campaign or organic), and who still follows
     /// and engages, period after period.
     Cohorts(audience::CohortArgs),
+    /// The engaged core, the newcomers, and the regulars slipping away.
+    Core(audience::CoreArgs),
     /// Merge small segments and key runs into large ones (faster queries and imports).
     Compact(query::CompactArgs),
     /// Generate a community with known ground truth, in real export formats.
@@ -128,6 +130,7 @@ fn main() -> ExitCode {
         Command::Compact(a) => query::compact(&cli.data, a),
         Command::Engagement(a) => audience::run_engagement(&cli.data, a),
         Command::Cohorts(a) => audience::run_cohorts(&cli.data, a),
+        Command::Core(a) => audience::run_core(&cli.data, a),
         Command::Synth(a) => synth::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Bench(b) => bench::run(b),

@@ -2,7 +2,7 @@
 //! independent computation from the raw Jetstream lines and campaigns.csv
 //! (not the importer, not SQL).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -332,4 +332,55 @@ fn analyses_need_own_accounts_and_refuse_what_they_cannot_honour() {
     let o = levain(&data, &["cohorts", "--exclude-suspicious"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not compute yet"), "{}", stderr(&o));
+}
+
+#[test]
+fn core_newcomers_and_slipping_equal_an_independent_computation() {
+    let (_dir, data, raw) = setup(34);
+    let report = json(&data, &["core", "--json"]);
+    let period = 30 * DAY;
+    let end = raw.end;
+    let author: HashMap<&String, &String> =
+        raw.posts.iter().map(|(id, (a, _, _))| (id, a)).collect();
+    // Per account: periods back from the end with engagement, and the first.
+    let mut periods: HashMap<&String, BTreeMap<i64, u64>> = HashMap::new();
+    let mut first: HashMap<&String, i64> = HashMap::new();
+    for (actor, target, at) in &raw.engagements {
+        if raw.own.contains(actor) || !author.get(target).is_some_and(|a| raw.own.contains(*a)) {
+            continue;
+        }
+        *periods
+            .entry(actor)
+            .or_default()
+            .entry((end - at) / period)
+            .or_default() += 1;
+        let f = first.entry(actor).or_insert(*at);
+        *f = (*f).min(*at);
+    }
+    let count = |p: &BTreeMap<i64, u64>, from: i64, to: i64| p.range(from..to).count();
+    let set = |pred: &dyn Fn(&String, &BTreeMap<i64, u64>) -> bool| -> BTreeSet<String> {
+        periods
+            .iter()
+            .filter(|(a, p)| pred(a, p))
+            .map(|(a, _)| (*a).clone())
+            .collect()
+    };
+    let core = set(&|_, p| count(p, 0, 6) >= 4);
+    let newcomers = set(&|a, _| first[a] > end - period);
+    let slipping = set(&|_, p| count(p, 0, 2) == 0 && count(p, 2, 8) >= 4);
+    let got = |g: &str| -> BTreeSet<String> {
+        let v = &report[g];
+        let members: BTreeSet<String> = v["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["account"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(v["count"].as_u64().unwrap() as usize, members.len());
+        members
+    };
+    assert!(!core.is_empty() && !newcomers.is_empty() && !slipping.is_empty());
+    assert_eq!(got("core"), core);
+    assert_eq!(got("newcomers"), newcomers);
+    assert_eq!(got("slipping"), slipping);
 }

@@ -1,0 +1,240 @@
+//! `levain core`: the engaged core, the newcomers, and the regulars who are
+//! slipping away.
+//!
+//! Time is cut into periods of `period_days` counted back from the end of
+//! the data (period 0 is the most recent). Engagement is a like, reshare,
+//! reply or quote on an own post by an account that is not own.
+//! - `core`: accounts that engaged in at least `min_periods` of the last
+//!   `window` periods;
+//! - `newcomers`: accounts whose first engagement ever falls in period 0;
+//! - `slipping`: accounts silent for the last `silent` periods that had
+//!   engaged in at least `min_periods` of the `window` periods before.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use datafusion::arrow::array::{RecordBatch, StringArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use levain_store::query::Engine;
+use serde::Serialize;
+
+use crate::{AnalyticsError, Filters, Result, data_end, i, register, rfc3339, rows, s, u};
+
+const DAY: i64 = 86_400_000_000;
+
+#[derive(Clone, Copy, Debug)]
+pub struct CoreOptions {
+    pub period_days: u32,
+    pub window: u32,
+    pub min_periods: u32,
+    pub silent: u32,
+}
+
+impl Default for CoreOptions {
+    fn default() -> Self {
+        CoreOptions {
+            period_days: 30,
+            window: 6,
+            min_periods: 4,
+            silent: 2,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Core {
+    pub period_days: u32,
+    pub window: u32,
+    pub min_periods: u32,
+    pub silent_periods: u32,
+    pub data_end: Option<String>,
+    pub core: Group,
+    pub newcomers: Group,
+    pub slipping: Group,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Group {
+    pub count: u64,
+    /// Most engaged first.
+    pub members: Vec<Member>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Member {
+    pub account: String,
+    pub handle: Option<String>,
+    /// Periods (of the window the group looks at) with engagement.
+    pub engaged_periods: u32,
+    /// Engagements in those periods.
+    pub engagements: u64,
+    pub last_activity: String,
+}
+
+#[derive(Default)]
+struct Activity {
+    /// engagements by period index (0 = most recent)
+    periods: BTreeMap<u32, u64>,
+    last: i64,
+}
+
+impl Activity {
+    fn in_range(&self, from: u32, to: u32) -> (u32, u64) {
+        let hits = self.periods.range(from..to);
+        hits.fold((0, 0), |(p, n), (_, c)| (p + 1, n + c))
+    }
+}
+
+pub fn core(engine: &Engine, own: &[String], filters: &Filters, o: CoreOptions) -> Result<Core> {
+    filters.check()?;
+    if own.is_empty() {
+        return Err(AnalyticsError::NoOwnAccounts);
+    }
+    let period = i64::from(o.period_days.max(1)) * DAY;
+    let end = match (data_end(engine)?, filters.to) {
+        (Some(e), Some(t)) => Some(e.min(t - 1)),
+        (e, _) => e,
+    };
+    let mut report = Core {
+        period_days: o.period_days,
+        window: o.window,
+        min_periods: o.min_periods,
+        silent_periods: o.silent,
+        data_end: end.map(rfc3339),
+        core: Group::default(),
+        newcomers: Group::default(),
+        slipping: Group::default(),
+    };
+    let Some(end) = end else { return Ok(report) };
+    // `end` is the last instant with data; periods end just after it.
+    let horizon = i64::from(o.silent + o.window).max(i64::from(o.window));
+    let channel = filters
+        .channel
+        .as_ref()
+        .map(|c| format!("AND e.channel = {}", crate::quote(c)))
+        .unwrap_or_default();
+    let engaged = format!(
+        "FROM interactions_raw e
+         WHERE e.kind IN ('like', 'reshare', 'reply', 'quote') AND e.target_post IS NOT NULL
+           AND e.target_account IN (SELECT account FROM own_accounts)
+           AND e.actor NOT IN (SELECT account FROM own_accounts)
+           AND CAST(e.at AS BIGINT) <= {end} {channel}"
+    );
+    let mut activity: HashMap<String, Activity> = HashMap::new();
+    for r in rows(
+        engine,
+        &format!(
+            "SELECT e.actor, ({end} - CAST(e.at AS BIGINT)) / {period} AS k, count(*) AS n,
+                    max(CAST(e.at AS BIGINT)) AS last
+             {engaged} AND CAST(e.at AS BIGINT) > {end} - {horizon} * {period}
+             GROUP BY e.actor, k"
+        ),
+    )? {
+        let a = activity.entry(s(&r, "actor")).or_default();
+        a.periods.insert(i(&r, "k").unwrap_or(0) as u32, u(&r, "n"));
+        a.last = a.last.max(i(&r, "last").unwrap_or(0));
+    }
+    // First engagement ever of the accounts active in period 0.
+    let recent: Vec<&String> = activity
+        .iter()
+        .filter(|(_, a)| a.periods.contains_key(&0))
+        .map(|(k, _)| k)
+        .collect();
+    let mut first_seen: HashMap<String, i64> = HashMap::new();
+    if !recent.is_empty() {
+        register_accounts(engine, "recent_engagers", recent.iter().map(|s| s.as_str()))?;
+        for r in rows(
+            engine,
+            &format!(
+                "SELECT e.actor, min(CAST(e.at AS BIGINT)) AS first {engaged}
+                   AND e.actor IN (SELECT account FROM recent_engagers)
+                 GROUP BY e.actor"
+            ),
+        )? {
+            first_seen.insert(s(&r, "actor"), i(&r, "first").unwrap_or(0));
+        }
+    }
+    let mut core = Vec::new();
+    let mut newcomers = Vec::new();
+    let mut slipping = Vec::new();
+    for (account, a) in &activity {
+        let (p, n) = a.in_range(0, o.window);
+        if p >= o.min_periods {
+            core.push((account, p, n, a.last));
+        }
+        if first_seen.get(account).is_some_and(|f| *f > end - period) {
+            let (p, n) = a.in_range(0, 1);
+            newcomers.push((account, p, n, a.last));
+        }
+        let (quiet, _) = a.in_range(0, o.silent);
+        let (p, n) = a.in_range(o.silent, o.silent + o.window);
+        if quiet == 0 && p >= o.min_periods {
+            slipping.push((account, p, n, a.last));
+        }
+    }
+    let handles = handles(
+        engine,
+        core.iter()
+            .chain(&newcomers)
+            .chain(&slipping)
+            .map(|m| m.0.as_str()),
+    )?;
+    let group = |mut v: Vec<(&String, u32, u64, i64)>| {
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
+        Group {
+            count: v.len() as u64,
+            members: v
+                .into_iter()
+                .map(|(account, p, n, last)| Member {
+                    account: account.clone(),
+                    handle: handles.get(account).cloned(),
+                    engaged_periods: p,
+                    engagements: n,
+                    last_activity: rfc3339(last),
+                })
+                .collect(),
+        }
+    };
+    report.core = group(core);
+    report.newcomers = group(newcomers);
+    report.slipping = group(slipping);
+    Ok(report)
+}
+
+fn register_accounts<'a>(
+    engine: &Engine,
+    name: &str,
+    accounts: impl Iterator<Item = &'a str>,
+) -> Result<()> {
+    let schema = Arc::new(Schema::new(vec![Field::new(
+        "account",
+        DataType::Utf8,
+        false,
+    )]));
+    let batch = RecordBatch::try_new(
+        schema,
+        vec![Arc::new(StringArray::from_iter_values(accounts))],
+    )
+    .map_err(levain_store::StoreError::from)?;
+    register(engine, name, batch)
+}
+
+/// Latest known handles of `accounts`.
+fn handles<'a>(
+    engine: &Engine,
+    accounts: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<String, String>> {
+    let wanted: BTreeSet<&str> = accounts.collect();
+    if wanted.is_empty() {
+        return Ok(HashMap::new());
+    }
+    register_accounts(engine, "wanted_accounts", wanted.into_iter())?;
+    Ok(rows(
+        engine,
+        "SELECT a.account, a.handle FROM accounts a
+         JOIN wanted_accounts w ON a.account = w.account WHERE a.handle IS NOT NULL",
+    )?
+    .into_iter()
+    .map(|r| (s(&r, "account"), s(&r, "handle")))
+    .collect())
+}
