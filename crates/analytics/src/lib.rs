@@ -6,6 +6,8 @@
 //! - [`cohorts`]: followers grouped by how they were acquired (a campaign or
 //!   organic, or the month), and how many still follow and still engage in
 //!   each period after their follow.
+//! - [`cadence`]: engagement per post against posting frequency, the
+//!   saturation point, a flood warning, and when the audience is active.
 //! - [`mod@core`]: the engaged core, the newcomers, and the regulars slipping away.
 //!
 //! Every analysis takes the same [`Filters`] and returns a serialisable
@@ -14,6 +16,7 @@
 //! DataFusion SQL over a store snapshot; only small sets (own posts,
 //! campaigns, acquisitions) come back into Rust.
 
+pub mod cadence;
 pub mod campaigns;
 pub mod cohorts;
 pub mod core;
@@ -44,6 +47,10 @@ pub enum AnalyticsError {
         "no own accounts are declared, so there is no audience to measure; declare yours with `levain own add ACCOUNT`"
     )]
     NoOwnAccounts,
+    #[error(
+        "unknown time zone `{0}`: give an IANA name such as Europe/Paris or America/Montreal, or `local`"
+    )]
+    UnknownTimeZone(String),
     #[error(
         "--exclude-suspicious needs the fraud detector's verdicts, which this version of levain does not compute yet; run without it"
     )]

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use levain_analytics::Filters;
+use levain_analytics::cadence::{Cadence, cadence};
 use levain_analytics::cohorts::{CohortBy, Cohorts, cohorts};
 use levain_analytics::core::{Core, CoreOptions, core};
 use levain_analytics::engagement::{Counts, Engagement, engagement};
@@ -239,4 +240,81 @@ pub fn print_core(r: &Core, top: usize) {
             );
         }
     }
+}
+
+#[derive(clap::Args)]
+pub struct CadenceArgs {
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// Time zone for best hours and weekdays (IANA name, e.g. Europe/Paris), or `local`.
+    #[arg(long, default_value = "local")]
+    tz: String,
+    /// Weeks a posting frequency needs before it counts in the curve.
+    #[arg(long, default_value_t = 3)]
+    min_weeks: u32,
+}
+
+pub fn run_cadence(data: &Path, args: CadenceArgs) -> anyhow::Result<ExitCode> {
+    let (engine, own) = open(data)?;
+    let report = cadence(
+        &engine,
+        &own,
+        &args.filters.filters()?,
+        &args.tz,
+        args.min_weeks,
+    )?;
+    if args.filters.json {
+        print_json(&report)?;
+    } else {
+        print_cadence(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn print_cadence(r: &Cadence) {
+    for c in &r.channels {
+        println!(
+            "  {} ({}): engagement per post per 1 000 followers, by posts per week",
+            c.account, c.channel
+        );
+        let shown: Vec<_> = c
+            .curve
+            .iter()
+            .filter(|p| p.weeks >= u64::from(r.min_weeks))
+            .collect();
+        let max = shown
+            .iter()
+            .map(|p| p.per_post_per_1000)
+            .fold(1e-9, f64::max);
+        for p in shown {
+            let bar = "#".repeat((p.per_post_per_1000 / max * 40.0).round() as usize);
+            println!(
+                "    {:>3} posts/week ({:>3} weeks) {:>7.1}  {bar}",
+                p.posts_per_week, p.weeks, p.per_post_per_1000
+            );
+        }
+        match c.saturation_posts_per_week {
+            Some(k) => println!(
+                "    Past {k} posts a week, each post gets less. Recent cadence: {:.1} a week.",
+                c.recent_posts_per_week
+            ),
+            None => println!(
+                "    No drop in engagement per post seen at the posting frequencies observed. Recent cadence: {:.1} a week.",
+                c.recent_posts_per_week
+            ),
+        }
+        if let Some(w) = &c.flood_warning {
+            println!("    Warning: {w}");
+        }
+    }
+    println!(
+        "  Your audience is most active at {} h ({}), on {}.",
+        r.best_hours
+            .iter()
+            .map(|h| h.to_string())
+            .collect::<Vec<_>>()
+            .join(" h, "),
+        r.tz,
+        r.best_weekdays.join(" and ")
+    );
 }

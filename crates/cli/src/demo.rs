@@ -123,9 +123,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         share(true, 2),
         share(false, 2)
     );
-    println!("\n7. Who carries the community, who just arrived, who is slipping away (levain core):");
-    let core = levain_analytics::core::core(&engine, &own, &Default::default(), Default::default())?;
+    println!(
+        "\n7. Who carries the community, who just arrived, who is slipping away (levain core):"
+    );
+    let core =
+        levain_analytics::core::core(&engine, &own, &Default::default(), Default::default())?;
     crate::audience::print_core(&core, 3);
+    println!("\n8. Does posting more help? (levain cadence --tz Europe/Paris, brand account)");
+    let cadence = levain_analytics::cadence::cadence(
+        &engine,
+        &own[..1],
+        &Default::default(),
+        "Europe/Paris",
+        3,
+    )?;
+    crate::audience::print_cadence(&cadence);
     let fakes = truth.fake_accounts.len();
     println!(
         "   The generator planted {} fake accounts (like farm, bought followers, pod, follow ring, bots); truth.json lists them.",

@@ -94,6 +94,9 @@ enum Command {
     /// Followers by acquisition (campaign or organic), and who still follows
     /// and engages, period after period.
     Cohorts(audience::CohortArgs),
+    /// Does posting more help? Engagement per post against posting frequency,
+    /// a flood warning, and the audience's best hours and weekdays.
+    Cadence(audience::CadenceArgs),
     /// The engaged core, the newcomers, and the regulars slipping away.
     Core(audience::CoreArgs),
     /// Merge small segments and key runs into large ones (faster queries and imports).
@@ -131,6 +134,7 @@ fn main() -> ExitCode {
         Command::Engagement(a) => audience::run_engagement(&cli.data, a),
         Command::Cohorts(a) => audience::run_cohorts(&cli.data, a),
         Command::Core(a) => audience::run_core(&cli.data, a),
+        Command::Cadence(a) => audience::run_cadence(&cli.data, a),
         Command::Synth(a) => synth::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Bench(b) => bench::run(b),

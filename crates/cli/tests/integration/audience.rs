@@ -384,3 +384,85 @@ fn core_newcomers_and_slipping_equal_an_independent_computation() {
     assert_eq!(got("newcomers"), newcomers);
     assert_eq!(got("slipping"), slipping);
 }
+
+#[test]
+fn cadence_finds_the_planted_flood_and_counts_weeks_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = synth(dir.path(), 35, 1095, "small");
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
+    let data = dir.path().join("store");
+    import(&data, &[jetstream(&out).to_str().unwrap()]);
+    let raw = read_raw(&out, &truth);
+    for a in &raw.own {
+        assert!(levain(&data, &["own", "add", a]).status.success());
+    }
+    let brand = truth["own"][0]["account"].as_str().unwrap();
+    // The generator floods the French brand from 62 % to 69 % of its three
+    // years; ask at the end of the flood.
+    let flood_end = chrono::DateTime::parse_from_rfc3339(truth["start"].as_str().unwrap())
+        .unwrap()
+        .timestamp_micros()
+        + (1095.0 * 0.69) as i64 * DAY;
+    let to = chrono::DateTime::from_timestamp_micros(flood_end)
+        .unwrap()
+        .format("%Y-%m-%d")
+        .to_string();
+    let report = json(
+        &data,
+        &["cadence", "--json", "--tz", "Europe/Paris", "--to", &to],
+    );
+    let acc = report["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["account"] == brand)
+        .unwrap();
+    let knee = acc["saturation_posts_per_week"]
+        .as_u64()
+        .expect("a saturation point");
+    assert!(
+        (4..=16).contains(&knee),
+        "saturation at {knee} posts a week"
+    );
+    assert!(acc["recent_posts_per_week"].as_f64().unwrap() > knee as f64);
+    assert!(
+        acc["flood_warning"]
+            .as_str()
+            .unwrap()
+            .contains("less engagement")
+    );
+    // Weekly post counts equal a count from the raw events.
+    let mut per_week: BTreeMap<i64, u64> = BTreeMap::new();
+    for (author, at, reply) in raw.posts.values() {
+        if author == brand && !reply && *at < flood_end - flood_end.rem_euclid(DAY) {
+            *per_week
+                .entry((at - 4 * DAY).div_euclid(7 * DAY))
+                .or_default() += 1;
+        }
+    }
+    let got: BTreeMap<i64, u64> = acc["weeks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["posts"].as_u64().unwrap() > 0)
+        .map(|w| {
+            let t = chrono::DateTime::parse_from_rfc3339(w["week_start"].as_str().unwrap())
+                .unwrap()
+                .timestamp_micros();
+            (
+                (t - 4 * DAY).div_euclid(7 * DAY),
+                w["posts"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, per_week);
+    // Best hours are evening hours in Paris (the generator's audience).
+    let hours: Vec<u64> = report["best_hours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_u64().unwrap())
+        .collect();
+    assert!(hours.iter().all(|h| (17..=23).contains(h)), "{hours:?}");
+}
