@@ -9,6 +9,7 @@
 //! - [`cadence`]: engagement per post against posting frequency, the
 //!   saturation point, a flood warning, and when the audience is active.
 //! - [`mod@core`]: the engaged core, the newcomers, and the regulars slipping away.
+//! - [`actions`]: today's queue: answer, thank, re-engage, reshare.
 //!
 //! Every analysis takes the same [`Filters`] and returns a serialisable
 //! report whose field names are a stable contract (the CLI's `--json` and,
@@ -16,6 +17,7 @@
 //! DataFusion SQL over a store snapshot; only small sets (own posts,
 //! campaigns, acquisitions) come back into Rust.
 
+pub mod actions;
 pub mod cadence;
 pub mod campaigns;
 pub mod cohorts;

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use levain_analytics::Filters;
+use levain_analytics::actions::{Actions, actions};
 use levain_analytics::cadence::{Cadence, cadence};
 use levain_analytics::cohorts::{CohortBy, Cohorts, cohorts};
 use levain_analytics::core::{Core, CoreOptions, core};
@@ -317,4 +318,66 @@ pub fn print_cadence(r: &Cadence) {
         r.tz,
         r.best_weekdays.join(" and ")
     );
+}
+
+#[derive(clap::Args)]
+pub struct ActionArgs {
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// How far back "recent" goes, in days.
+    #[arg(long, default_value_t = 14)]
+    days: u32,
+    /// Items of each kind, at most.
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+}
+
+pub fn run_actions(data: &Path, args: ActionArgs) -> anyhow::Result<ExitCode> {
+    let (engine, own) = open(data)?;
+    let report = actions(
+        &engine,
+        &own,
+        &args.filters.filters()?,
+        args.days,
+        args.limit,
+    )?;
+    if args.filters.json {
+        print_json(&report)?;
+    } else {
+        print_actions(&report, args.limit);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn print_actions(r: &Actions, per_kind: usize) {
+    use levain_analytics::actions::ActionKind::*;
+    for (kind, title) in [
+        (Answer, "Answer"),
+        (Thank, "Thank"),
+        (ReEngage, "Re-engage"),
+        (Reshare, "Reshare"),
+    ] {
+        let items: Vec<_> = r
+            .items
+            .iter()
+            .filter(|i| i.action == kind)
+            .take(per_kind)
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        println!("  {title}:");
+        for i in items {
+            let who = i
+                .handle
+                .as_deref()
+                .map_or(i.account.clone(), |h| format!("@{h}"));
+            let text = i
+                .text
+                .as_deref()
+                .map(|t| format!(" “{}”", t.chars().take(50).collect::<String>()))
+                .unwrap_or_default();
+            println!("    {who}{text} — {} {}", i.why, i.url);
+        }
+    }
 }

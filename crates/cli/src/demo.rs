@@ -138,6 +138,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         3,
     )?;
     crate::audience::print_cadence(&cadence);
+    println!("\n9. Today's queue (levain actions):");
+    let queue = levain_analytics::actions::actions(&engine, &own, &Default::default(), 14, 3)?;
+    crate::audience::print_actions(&queue, 2);
     let fakes = truth.fake_accounts.len();
     println!(
         "   The generator planted {} fake accounts (like farm, bought followers, pod, follow ring, bots); truth.json lists them.",

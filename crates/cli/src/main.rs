@@ -97,6 +97,9 @@ enum Command {
     /// Does posting more help? Engagement per post against posting frequency,
     /// a flood warning, and the audience's best hours and weekdays.
     Cadence(audience::CadenceArgs),
+    /// Today's queue: replies to answer, new regulars to thank, slipping
+    /// regulars to re-engage, your amplifiers' posts to reshare.
+    Actions(audience::ActionArgs),
     /// The engaged core, the newcomers, and the regulars slipping away.
     Core(audience::CoreArgs),
     /// Merge small segments and key runs into large ones (faster queries and imports).
@@ -134,6 +137,7 @@ fn main() -> ExitCode {
         Command::Engagement(a) => audience::run_engagement(&cli.data, a),
         Command::Cohorts(a) => audience::run_cohorts(&cli.data, a),
         Command::Core(a) => audience::run_core(&cli.data, a),
+        Command::Actions(a) => audience::run_actions(&cli.data, a),
         Command::Cadence(a) => audience::run_cadence(&cli.data, a),
         Command::Synth(a) => synth::run(a),
         Command::Demo(a) => demo::run(a),

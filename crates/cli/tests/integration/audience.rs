@@ -20,6 +20,8 @@ struct Raw {
     own: HashSet<String>,
     /// post id → (author, at, is reply)
     posts: HashMap<String, (String, i64, bool)>,
+    /// reply post id → parent post id
+    parents: HashMap<String, String>,
     /// (actor, target post, at) for likes, reshares, replies, quotes.
     engagements: Vec<(String, String, i64)>,
     /// (actor, target account, at, follow record)
@@ -41,6 +43,7 @@ fn read_raw(dir: &std::path::Path, truth: &Value) -> Raw {
     let mut raw = Raw {
         own,
         posts: HashMap::new(),
+        parents: HashMap::new(),
         engagements: vec![],
         follows: vec![],
         deleted: HashMap::new(),
@@ -79,10 +82,12 @@ fn read_raw(dir: &std::path::Path, truth: &Value) -> Raw {
                 raw.end = raw.end.max(at);
                 let parent = r["reply"]["parent"]["uri"].as_str();
                 raw.posts
-                    .insert(record_id, (actor.clone(), at, parent.is_some()));
+                    .insert(record_id.clone(), (actor.clone(), at, parent.is_some()));
                 if let Some(p) = parent {
                     raw.engagements
                         .push((actor.clone(), format!("bluesky:{p}"), at));
+                    raw.parents
+                        .insert(record_id.clone(), format!("bluesky:{p}"));
                 }
                 if r["embed"]["$type"] == "app.bsky.embed.record" {
                     let q = r["embed"]["record"]["uri"].as_str().unwrap();
@@ -465,4 +470,77 @@ fn cadence_finds_the_planted_flood_and_counts_weeks_exactly() {
         .map(|h| h.as_u64().unwrap())
         .collect();
     assert!(hours.iter().all(|h| (17..=23).contains(h)), "{hours:?}");
+}
+
+#[test]
+fn actions_list_unanswered_replies_and_new_repeat_engagers_exactly() {
+    let (_dir, data, raw) = setup(36);
+    let report = json(
+        &data,
+        &["actions", "--json", "--days", "14", "--limit", "100000"],
+    );
+    let end = raw.end;
+    let since = end - 14 * DAY;
+    let answered: HashSet<&String> = raw
+        .parents
+        .iter()
+        .filter(|(id, _)| raw.own.contains(&raw.posts[*id].0))
+        .map(|(_, parent)| parent)
+        .collect();
+    let want: BTreeSet<String> = raw
+        .parents
+        .iter()
+        .filter(|(id, parent)| {
+            let (author, at, _) = &raw.posts[*id];
+            raw.posts
+                .get(*parent)
+                .is_some_and(|p| raw.own.contains(&p.0))
+                && !raw.own.contains(author)
+                && *at > since
+                && !answered.contains(id)
+        })
+        .map(|(id, _)| id.clone())
+        .collect();
+    let items = report["items"].as_array().unwrap();
+    let got = |kind: &str, field: &str| -> BTreeSet<String> {
+        items
+            .iter()
+            .filter(|i| i["action"] == kind)
+            .map(|i| i[field].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(!want.is_empty());
+    assert_eq!(got("answer", "post"), want);
+    // New repeat engagers: the second distinct own post falls in the window.
+    let author: HashMap<&String, &String> =
+        raw.posts.iter().map(|(id, (a, _, _))| (id, a)).collect();
+    let mut firsts: HashMap<&String, HashMap<&String, i64>> = HashMap::new();
+    for (actor, target, at) in &raw.engagements {
+        if !raw.own.contains(actor) && author.get(target).is_some_and(|a| raw.own.contains(*a)) {
+            let f = firsts
+                .entry(actor)
+                .or_default()
+                .entry(target)
+                .or_insert(*at);
+            *f = (*f).min(*at);
+        }
+    }
+    let thank: BTreeSet<String> = firsts
+        .iter()
+        .filter_map(|(actor, posts)| {
+            let mut times: Vec<(i64, &String)> = posts.iter().map(|(p, t)| (*t, *p)).collect();
+            times.sort();
+            (times.len() >= 2 && times[1].0 > since).then(|| (*actor).clone())
+        })
+        .collect();
+    assert!(!thank.is_empty());
+    assert_eq!(got("thank", "account"), thank);
+    assert!(items.iter().any(|i| i["action"] == "re_engage"));
+    assert!(items.iter().any(|i| i["action"] == "reshare"));
+    assert!(
+        items
+            .iter()
+            .all(|i| !i["why"].as_str().unwrap().is_empty()
+                && !i["url"].as_str().unwrap().is_empty())
+    );
 }
