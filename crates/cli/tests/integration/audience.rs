@@ -544,3 +544,105 @@ fn actions_list_unanswered_replies_and_new_repeat_engagers_exactly() {
                 && !i["url"].as_str().unwrap().is_empty())
     );
 }
+
+/// Hand-written edge cases: overlapping campaign windows, a re-follow after
+/// an unfollow, a follower of two own accounts, and the unfollow of a follow
+/// made before the data starts.
+#[test]
+fn cohort_edge_cases_from_hand_written_events() {
+    const O: &str = "did:plc:ownownownownownownownown1";
+    const O2: &str = "did:plc:ownownownownownownownown2";
+    let (x, y, z, w, v) = (
+        "did:plc:xxxxxxxxxxxxxxxxxxxxxxxx",
+        "did:plc:yyyyyyyyyyyyyyyyyyyyyyyy",
+        "did:plc:zzzzzzzzzzzzzzzzzzzzzzzz",
+        "did:plc:wwwwwwwwwwwwwwwwwwwwwwww",
+        "did:plc:vvvvvvvvvvvvvvvvvvvvvvvv",
+    );
+    let t = |s: &str| micros(s);
+    let follow_at = |did: &str, rkey: &str, subject: &str, when: &str| {
+        follow(did, rkey, subject, t(when)).replace("2024-09-09T19:46:02.102Z", when)
+    };
+    let post = format!(
+        r#"{{"did":"{O}","time_us":{},"kind":"commit","commit":{{"rev":"r","operation":"create","collection":"app.bsky.feed.post","rkey":"3own","record":{{"$type":"app.bsky.feed.post","createdAt":"2024-01-12T10:00:00Z","text":"Atelier samedi"}},"cid":"c"}}}}"#,
+        t("2024-01-12T10:00:00Z")
+    );
+    let own_post = format!("at://{O}/app.bsky.feed.post/3own");
+    let lines = vec![
+        post,
+        follow_at(x, "3fx", O, "2024-01-10T00:00:00Z"),
+        like(x, "3lx", &own_post, t("2024-01-15T00:00:00Z"))
+            .replace("2024-09-09T19:46:02.102Z", "2024-01-15T00:00:00Z"),
+        follow_at(y, "3fy", O, "2024-01-25T00:00:00Z"),
+        delete(x, "app.bsky.graph.follow", "3fx", t("2024-03-01T00:00:00Z")),
+        follow_at(z, "3fz1", O, "2024-03-10T00:00:00Z"),
+        delete(
+            z,
+            "app.bsky.graph.follow",
+            "3fz1",
+            t("2024-03-15T00:00:00Z"),
+        ),
+        follow_at(z, "3fz2", O, "2024-04-01T00:00:00Z"),
+        follow_at(w, "3fw1", O, "2024-05-01T00:00:00Z"),
+        follow_at(w, "3fw2", O2, "2024-05-02T00:00:00Z"),
+        delete(
+            v,
+            "app.bsky.graph.follow",
+            "3fbefore",
+            t("2024-06-01T00:00:00Z"),
+        ),
+        like(y, "3lend", &own_post, t("2024-12-31T00:00:00Z"))
+            .replace("2024-09-09T19:46:02.102Z", "2024-12-31T00:00:00Z"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_lines(dir.path(), "edge.ndjson", &lines);
+    let csv = dir.path().join("campaigns.csv");
+    std::fs::write(
+        &csv,
+        "channel,name,start,end,spend,currency\nbluesky,a,2024-01-01,2024-01-30,100,EUR\nbluesky,b,2024-01-20,2024-02-19,100,EUR\n",
+    )
+    .unwrap();
+    let data = dir.path().join("store");
+    let s = import(&data, &[file.to_str().unwrap(), csv.to_str().unwrap()]);
+    assert_eq!(s["rejected"], 0, "{s}");
+    for o in [O, O2] {
+        assert!(
+            levain(&data, &["own", "add", &format!("bluesky:{o}")])
+                .status
+                .success()
+        );
+    }
+    let r = json(&data, &["cohorts", "--json"]);
+    let table = as_table(&r);
+    // X: campaign a; Y: in both windows, b started later; Z and W organic, once each.
+    let acquired: Vec<(&str, u64)> = table.iter().map(|(k, v)| (k.as_str(), v.0)).collect();
+    assert_eq!(
+        acquired,
+        [("campaign:a", 1), ("campaign:b", 1), ("organic", 2)]
+    );
+    let a = &table["campaign:a"].1;
+    // X follows on Jan 10 and unfollows on Mar 1: still following at the end
+    // of period 0 (Feb 9), not at the end of period 1 (Mar 10); engaged in
+    // period 0 only (the like on Jan 15).
+    assert_eq!(a[0], (1, 1, 1));
+    assert_eq!(a[1], (1, 0, 0));
+    assert!(a.iter().skip(1).all(|p| p.1 == 0 && p.2 == 0));
+    // Z unfollowed within its first period; its return does not undo that.
+    let organic = &table["organic"].1;
+    assert_eq!(organic[0].0, 2);
+    assert_eq!(
+        organic[0].1, 1,
+        "only W still follows at the end of period 0"
+    );
+    // The unfollow of a follow made before the data starts makes no member,
+    // and its target stays unknown.
+    assert_eq!(
+        sql_count(
+            &data,
+            "SELECT count(*) FROM interactions WHERE kind = 'unfollow' AND target_account IS NULL"
+        ),
+        1
+    );
+    // Y's like on Dec 31 sets the end of the data.
+    assert_eq!(r["data_end"], "2024-12-31T00:00:00Z");
+}
