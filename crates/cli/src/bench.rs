@@ -16,6 +16,21 @@ pub enum Bench {
     /// Import speed and memory on a generated Jetstream file, against the
     /// time to merely read it and to parse it with serde_json.
     Import(ImportArgs),
+    /// `engagement` and `cohorts` on a generated store, side by side with the
+    /// same queries in DuckDB over the same Parquet files (`pip install duckdb`).
+    Query(QueryArgs),
+}
+
+#[derive(clap::Args)]
+pub struct QueryArgs {
+    /// Events in the generated community.
+    #[arg(long, default_value_t = 10_000_000)]
+    events: u64,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where to keep the generated file and store between runs.
+    #[arg(long)]
+    dir: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -48,6 +63,7 @@ struct Row {
 pub fn run(b: Bench) -> anyhow::Result<ExitCode> {
     match b {
         Bench::Import(a) => import(a),
+        Bench::Query(a) => query(a),
     }
 }
 
@@ -118,24 +134,22 @@ fn memrchr(b: &[u8]) -> Option<usize> {
     b.iter().rposition(|x| *x == b'\n')
 }
 
-fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
-    let dir = a
-        .dir
-        .unwrap_or_else(|| std::env::temp_dir().join("levain-bench"));
-    let input_dir = dir.join(format!("input-{}-{}", a.events, a.seed));
+/// The generated community for a benchmark, made once and kept in `dir`.
+fn bench_input(dir: &Path, events: u64, seed: u64) -> anyhow::Result<PathBuf> {
+    let input_dir = dir.join(format!("input-{events}-{seed}"));
     let file = input_dir.join(levain_synth::JETSTREAM_FILE);
-    if !file.is_file() {
+    if !file.is_file() || !input_dir.join(levain_synth::TRUTH_FILE).is_file() {
         eprintln!(
             "Generating about {} events into {} …",
-            thousands(a.events),
+            thousands(events),
             input_dir.display()
         );
         let t = Instant::now();
         let out = levain_synth::generate(
             &input_dir,
             &levain_synth::Config {
-                seed: a.seed,
-                scale: levain_synth::Scale::Events(a.events),
+                seed,
+                scale: levain_synth::Scale::Events(events),
                 ..Default::default()
             },
         )?;
@@ -145,6 +159,15 @@ fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
             t.elapsed().as_secs_f64()
         );
     }
+    Ok(input_dir)
+}
+
+fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
+    let dir = a
+        .dir
+        .unwrap_or_else(|| std::env::temp_dir().join("levain-bench"));
+    let input_dir = bench_input(&dir, a.events, a.seed)?;
+    let file = input_dir.join(levain_synth::JETSTREAM_FILE);
     let bytes = std::fs::metadata(&file)?.len();
     // A tenth of the file, to show memory does not grow with input size.
     let tenth = dir.join(format!("tenth-{}-{}.ndjson", a.events, a.seed));
@@ -308,4 +331,182 @@ fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn query(a: QueryArgs) -> anyhow::Result<ExitCode> {
+    use levain_analytics::cohorts::{CohortBy, cohorts};
+    use levain_analytics::engagement::engagement;
+    let dir = a
+        .dir
+        .unwrap_or_else(|| std::env::temp_dir().join("levain-bench"));
+    let input = bench_input(&dir, a.events, a.seed)?;
+    let store_dir = dir.join(format!("query-store-{}-{}", a.events, a.seed));
+    let truth: levain_synth::Truth =
+        serde_json::from_slice(&std::fs::read(input.join(levain_synth::TRUTH_FILE))?)?;
+    let own: Vec<String> = truth.own.iter().map(|o| o.account.clone()).collect();
+    if !store_dir.join("manifest.json").is_file() {
+        eprintln!("Importing into {} …", store_dir.display());
+        let s = store_dir.to_string_lossy().into_owned();
+        let files = [
+            input
+                .join(levain_synth::JETSTREAM_FILE)
+                .to_string_lossy()
+                .into_owned(),
+            input
+                .join(levain_synth::CAMPAIGNS_FILE)
+                .to_string_lossy()
+                .into_owned(),
+        ];
+        child(&["--data", &s, "import", &files[0], &files[1], "--json"])?;
+        child(&["--data", &s, "compact", "--json"])?;
+        for o in &own {
+            child(&["--data", &s, "own", "add", o])?;
+        }
+    }
+    let store = levain_store::Store::open(&store_dir)?;
+    let manifest = store.manifest()?;
+    let interactions = manifest.rows(levain_model::Table::Interactions);
+    let time3 = |f: &dyn Fn() -> anyhow::Result<()>| -> anyhow::Result<(f64, f64)> {
+        let mut runs = Vec::new();
+        for _ in 0..3 {
+            let t = Instant::now();
+            f()?;
+            runs.push(t.elapsed().as_secs_f64());
+        }
+        Ok((runs[0], runs[1].min(runs[2])))
+    };
+    let engine = levain_store::query::Engine::new(store.root(), &manifest)?;
+    let filters = levain_analytics::Filters::default();
+    let eng = engagement(&engine, &own, &filters)?;
+    let coh = cohorts(&engine, &own, &filters, 30, CohortBy::Source)?;
+    let (e_cold, e_warm) = time3(&|| {
+        engagement(&engine, &own, &filters)
+            .map(|_| ())
+            .map_err(Into::into)
+    })?;
+    let (c_cold, c_warm) = time3(&|| {
+        cohorts(&engine, &own, &filters, 30, CohortBy::Source)
+            .map(|_| ())
+            .map_err(Into::into)
+    })?;
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0);
+    println!(
+        "Store: {} interactions ({} events), {}",
+        thousands(interactions),
+        thousands(truth.counts.events),
+        store_dir.display()
+    );
+    println!(
+        "{:<28} {:>10} {:>10} {:>14}",
+        "", "cold s", "warm s", "peak RSS MB"
+    );
+    println!(
+        "{:<28} {:>10.3} {:>10.3} {:>14.0}",
+        "levain engagement", e_cold, e_warm, rss
+    );
+    println!(
+        "{:<28} {:>10.3} {:>10.3} {:>14.0}",
+        "levain cohorts", c_cold, c_warm, rss
+    );
+
+    // DuckDB over the same Parquet files, if it is installed.
+    let script = std::env::temp_dir().join("levain-bench-duckdb.py");
+    std::fs::write(&script, include_str!("bench_duckdb.py"))?;
+    let end = coh
+        .data_end
+        .as_deref()
+        .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+        .map_or(0, |d| d.timestamp_micros());
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(store.root())
+        .arg(serde_json::to_string(&own)?)
+        .arg(end.to_string())
+        .arg((30i64 * 86_400_000_000).to_string())
+        .output();
+    let out = match out {
+        Ok(o) if o.status.success() => o,
+        Ok(o) => {
+            println!(
+                "DuckDB comparison skipped: {} (install it with `pip install duckdb`)",
+                String::from_utf8_lossy(&o.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("python3 failed")
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => {
+            println!("DuckDB comparison skipped: python3 not found ({e})");
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let (de_cold, de_warm) = (
+        d["engagement"]["cold_s"].as_f64().unwrap_or(0.0),
+        d["engagement"]["warm_s"].as_f64().unwrap_or(0.0),
+    );
+    let (dc_cold, dc_warm) = (
+        d["cohorts"]["cold_s"].as_f64().unwrap_or(0.0),
+        d["cohorts"]["warm_s"].as_f64().unwrap_or(0.0),
+    );
+    let drss = d["peak_rss_mb"].as_f64().unwrap_or(0.0);
+    println!(
+        "{:<28} {:>10.3} {:>10.3} {:>14.0}",
+        format!("duckdb {} engagement", d["duckdb"].as_str().unwrap_or("")),
+        de_cold,
+        de_warm,
+        drss
+    );
+    println!(
+        "{:<28} {:>10.3} {:>10.3} {:>14.0}",
+        "duckdb cohorts", dc_cold, dc_warm, drss
+    );
+    println!(
+        "Warm time, levain / DuckDB: engagement {:.2}, cohorts {:.2} (below 1 means levain is faster).",
+        e_warm / de_warm.max(1e-9),
+        c_warm / dc_warm.max(1e-9)
+    );
+    // Both must give the same answers.
+    let mut agree = true;
+    for row in d["engagement"]["rows"].as_array().into_iter().flatten() {
+        let paid = row[0].as_bool().unwrap_or(false);
+        let ours = if paid {
+            &eng.by_source.paid
+        } else {
+            &eng.by_source.organic
+        };
+        agree &= row[1].as_u64() == Some(ours.unique_engagers)
+            && row[2].as_u64() == Some(ours.repeat_engagers);
+    }
+    for row in d["cohorts"]["rows"].as_array().into_iter().flatten() {
+        let (name, k, n) = (
+            row[0].as_str().unwrap_or(""),
+            row[1].as_u64().unwrap_or(0) as usize,
+            row[2].as_u64(),
+        );
+        let ours = coh
+            .cohorts
+            .iter()
+            .find(|c| c.cohort == name)
+            .and_then(|c| c.retention.get(k))
+            .map(|p| p.engaged);
+        agree &= ours == n;
+    }
+    println!(
+        "Results agree with DuckDB: {}",
+        if agree { "yes" } else { "NO" }
+    );
+    Ok(if agree {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
