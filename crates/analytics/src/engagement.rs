@@ -12,7 +12,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{BooleanArray, RecordBatch, StringArray};
+use datafusion::arrow::array::{AsArray, BooleanArray, RecordBatch, StringArray};
+use datafusion::arrow::datatypes::Int64Type;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use levain_store::query::Engine;
 use serde::Serialize;
@@ -150,43 +151,36 @@ pub fn engagement(engine: &Engine, own: &[String], filters: &Filters) -> Result<
             c.quotes += p.quotes;
         }
     }
-    let fill = |c: &mut Counts, r: &serde_json::Map<String, serde_json::Value>| {
-        c.unique_engagers = u(r, "unique_engagers");
-        c.repeat_engagers = u(r, "repeat_engagers");
-        c.one_time_engagers = u(r, "one_time_engagers");
-    };
-    let totals_sql = format!(
-        "SELECT count(*) AS unique_engagers,
-                sum(CASE WHEN n >= 2 THEN 1 ELSE 0 END) AS repeat_engagers,
-                sum(CASE WHEN n = 1 THEN 1 ELSE 0 END) AS one_time_engagers
-         FROM (SELECT e.actor, count(DISTINCT e.target_post) AS n {engaged} GROUP BY e.actor)"
-    );
-    if let Some(r) = rows(engine, &totals_sql)?.first() {
-        fill(&mut totals, r);
+    // One pass: distinct posts engaged per (source, actor). Posts are either
+    // paid or organic, so an actor's total is the sum of its two counts.
+    let (_, batches) = engine.sql(&format!(
+        "SELECT o.paid AS paid, e.actor, count(DISTINCT e.target_post) AS n {engaged}
+         GROUP BY o.paid, e.actor"
+    ))?;
+    let mut per_actor: HashMap<String, [u64; 2]> = HashMap::new();
+    for b in &batches {
+        let paid = b.column(0).as_boolean();
+        let actor = b.column(1).as_string::<i32>();
+        let n = b.column(2).as_primitive::<Int64Type>();
+        for r in 0..b.num_rows() {
+            per_actor.entry(actor.value(r).to_owned()).or_default()[usize::from(paid.value(r))] +=
+                n.value(r) as u64;
+        }
     }
-    for r in rows(
-        engine,
-        &format!(
-            "SELECT paid, count(*) AS unique_engagers,
-                    sum(CASE WHEN n >= 2 THEN 1 ELSE 0 END) AS repeat_engagers,
-                    sum(CASE WHEN n = 1 THEN 1 ELSE 0 END) AS one_time_engagers
-             FROM (SELECT o.paid AS paid, e.actor, count(DISTINCT e.target_post) AS n {engaged}
-                   GROUP BY o.paid, e.actor)
-             GROUP BY paid"
-        ),
-    )? {
-        let paid = r
-            .get("paid")
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false);
-        fill(
-            if paid {
-                &mut by_source.paid
+    let tally = |c: &mut Counts, n: u64| {
+        if n > 0 {
+            c.unique_engagers += 1;
+            if n >= 2 {
+                c.repeat_engagers += 1;
             } else {
-                &mut by_source.organic
-            },
-            &r,
-        );
+                c.one_time_engagers += 1;
+            }
+        }
+    };
+    for [organic, paid] in per_actor.into_values() {
+        tally(&mut totals, organic + paid);
+        tally(&mut by_source.organic, organic);
+        tally(&mut by_source.paid, paid);
     }
     Ok(Engagement {
         totals,
