@@ -122,9 +122,11 @@ fn read_raw(dir: &std::path::Path, truth: &Value) -> Raw {
     raw
 }
 
-fn setup(seed: u64) -> (tempfile::TempDir, std::path::PathBuf, Raw) {
+/// A generated community of `days` days, imported, with its own accounts
+/// declared: (temp dir, store, raw events, truth).
+fn community(seed: u64, days: u32) -> (tempfile::TempDir, std::path::PathBuf, Raw, Value) {
     let dir = tempfile::tempdir().unwrap();
-    let out = synth(dir.path(), seed, 700, "small");
+    let out = synth(dir.path(), seed, days, "small");
     let truth: Value =
         serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
     let data = dir.path().join("store");
@@ -133,6 +135,11 @@ fn setup(seed: u64) -> (tempfile::TempDir, std::path::PathBuf, Raw) {
     for a in &raw.own {
         assert!(levain(&data, &["own", "add", a]).status.success());
     }
+    (dir, data, raw, truth)
+}
+
+fn setup(seed: u64) -> (tempfile::TempDir, std::path::PathBuf, Raw) {
+    let (dir, data, raw, _) = community(seed, 700);
     (dir, data, raw)
 }
 
@@ -392,16 +399,7 @@ fn core_newcomers_and_slipping_equal_an_independent_computation() {
 
 #[test]
 fn cadence_finds_the_planted_flood_and_counts_weeks_exactly() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = synth(dir.path(), 35, 1095, "small");
-    let truth: Value =
-        serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
-    let data = dir.path().join("store");
-    import(&data, &[jetstream(&out).to_str().unwrap()]);
-    let raw = read_raw(&out, &truth);
-    for a in &raw.own {
-        assert!(levain(&data, &["own", "add", a]).status.success());
-    }
+    let (_dir, data, raw, truth) = community(35, 1095);
     let brand = truth["own"][0]["account"].as_str().unwrap();
     // The generator floods the French brand from 62 % to 69 % of its three
     // years; ask at the end of the flood.
