@@ -110,15 +110,17 @@ fn describe_unknown(head: &[u8]) -> String {
     format!("not a format levain recognises (first line: `{shown}`)")
 }
 
-/// NUL bytes or invalid UTF-8 (ignoring a sequence cut at the end of the head).
+/// NUL bytes, or more invalid UTF-8 than a few damaged records would have
+/// (those are rejected one by one instead).
 pub fn is_binary(head: &[u8]) -> bool {
     if head.contains(&0) {
         return true;
     }
-    match std::str::from_utf8(head) {
-        Ok(_) => false,
-        Err(e) => e.error_len().is_some(),
-    }
+    let invalid = head
+        .utf8_chunks()
+        .filter(|c| !c.invalid().is_empty())
+        .count();
+    invalid > 8
 }
 
 /// Picks the source for a file: the one named, checked against the content,

@@ -355,7 +355,17 @@ impl LineFormat for Jetstream {
         buf: &mut Buffers,
         seen: &SeenAccounts,
     ) -> Result<(), Reject> {
-        let ev: Event = serde_json::from_slice(line).map_err(|e| json_reject(pos, &e, line))?;
+        // One UTF-8 check for the whole line (fast on ASCII); parsing from
+        // a &str then skips serde_json's check of every string.
+        let text = std::str::from_utf8(line).map_err(|e| {
+            Reject::new(
+                pos,
+                "invalid encoding",
+                format!("not UTF-8: {e}; Jetstream lines are UTF-8 JSON"),
+                line,
+            )
+        })?;
+        let ev: Event = serde_json::from_str(text).map_err(|e| json_reject(pos, &e, line))?;
         if !ev.did.starts_with("did:") {
             return Err(Reject::new(
                 pos,

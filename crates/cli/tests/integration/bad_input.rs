@@ -259,3 +259,46 @@ fn unknown_commands_and_missing_files_exit_2_with_advice() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("levain demo"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_line_in_a_wrong_encoding_is_rejected_and_the_rest_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("latin1.ndjson");
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(like(A, "k1", &post_uri(B, "p"), 1).as_bytes());
+    bytes.push(b'\n');
+    // "é" in Latin-1 inside a string: not UTF-8.
+    bytes.extend_from_slice(
+        like(A, "k2", &post_uri(B, "p"), 2)
+            .replace("bafyreidc6", "bafyr\u{e9}")
+            .as_bytes(),
+    );
+    let pos = bytes.iter().rposition(|b| *b == 0xc3).unwrap();
+    bytes.splice(pos..pos + 2, [0xe9]);
+    bytes.push(b'\n');
+    bytes.extend_from_slice(like(A, "k3", &post_uri(B, "p"), 3).as_bytes());
+    bytes.push(b'\n');
+    std::fs::write(&file, bytes).unwrap();
+    let data = dir.path().join("store");
+    let s = import(&data, &[file.to_str().unwrap()]);
+    assert_eq!(s["imported"], 2);
+    assert_eq!(s["rejected"], 1);
+    let r = rejects(&s);
+    assert_eq!(
+        (r[0]["line"].as_u64(), r[0]["reason"].as_str()),
+        (Some(2), Some("invalid encoding"))
+    );
+    // A whole file in another encoding is refused as a file.
+    let latin = dir.path().join("all-latin1.ndjson");
+    std::fs::write(&latin, vec![0xe9u8; 2000]).unwrap();
+    let o = levain(
+        &data,
+        &[
+            "import",
+            "bluesky-jetstream",
+            latin.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
