@@ -179,3 +179,50 @@ fn status_reports_channels_kinds_period_and_imports() {
     assert_eq!(s["imports"][0]["complete"], true);
     assert_eq!(s["tables"]["campaigns"].as_u64().unwrap(), 6);
 }
+
+#[test]
+fn the_demo_runs_and_shows_paid_followers_leaving_faster() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(exe())
+        .args(["demo", "--keep"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for section in [
+        "levain engagement",
+        "levain cohorts",
+        "levain core",
+        "levain cadence",
+        "levain actions",
+    ] {
+        assert!(
+            out.contains(section),
+            "the demo does not show {section}:\n{out}"
+        );
+    }
+    // "After 90 days, P % of campaign followers still follow, against O % of organic ones."
+    let line = out
+        .lines()
+        .find(|l| l.contains("After 90 days"))
+        .expect("a retention summary");
+    let pct: Vec<f64> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse::<f64>().ok())
+        .collect();
+    assert_eq!(pct.len(), 3, "{line}");
+    assert!(
+        pct[1] + 10.0 < pct[2],
+        "paid {} vs organic {}: {line}",
+        pct[1],
+        pct[2]
+    );
+    // The kept store answers queries.
+    assert!(
+        sql_count(
+            &dir.path().join("store"),
+            "SELECT count(*) FROM interactions"
+        ) > 100_000
+    );
+}
