@@ -5,10 +5,11 @@
 //! reshares, replies, quotes by accounts that are not own) and the followers
 //! the account had at the end of the week. Each account has its own
 //! audience, so accounts are measured apart. Engagement per post is divided by followers (per
-//! 1 000), so audience growth does not pass for a cadence effect. Weeks are
-//! grouped by posts per week; the *saturation point* is the largest weekly
-//! post count up to which every group with at least `min_weeks` weeks keeps
-//! at least 80 % of the best group's engagement per post: past it, more
+//! 1 000) and then by its median over the surrounding half-year, so audience
+//! growth and slow drifts do not pass for a cadence effect. Weeks are
+//! grouped by posts per week for display; the *saturation point* is the
+//! smallest weekly post count past which the median week's engagement per
+//! post is below 80 % of the median week's at or under it: past it, more
 //! posts bring less per post. A *flood warning* is raised when the mean of
 //! the last four weeks is past that point.
 //!
@@ -62,6 +63,10 @@ pub struct Week {
     pub followers: u64,
     /// Engagement per post per 1 000 followers.
     pub per_post_per_1000: f64,
+    /// `per_post_per_1000` divided by its median over the posting weeks of
+    /// the surrounding half-year: 1.0 is a usual week for that period, so
+    /// slow drifts of the audience do not pass for a cadence effect.
+    pub relative_to_trend: f64,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -175,8 +180,10 @@ pub fn cadence(
                 engagement,
                 followers: followers.max(0) as u64,
                 per_post_per_1000: per,
+                relative_to_trend: 0.0,
             });
         }
+        detrend(&mut list);
         let mut groups: BTreeMap<u64, (u64, f64)> = BTreeMap::new();
         for w in list.iter().filter(|w| w.posts > 0 && w.followers > 0) {
             let g = groups.entry(w.posts).or_default();
@@ -191,7 +198,7 @@ pub fn cadence(
                 per_post_per_1000: sum / weeks as f64,
             })
             .collect();
-        let saturation = saturation(&curve, u64::from(min_weeks));
+        let saturation = saturation(&list, u64::from(min_weeks));
         let recent: Vec<&Week> = list.iter().rev().take(RECENT_WEEKS).collect();
         let recent_posts =
             recent.iter().map(|w| w.posts).sum::<u64>() as f64 / recent.len().max(1) as f64;
@@ -255,21 +262,75 @@ pub fn cadence(
     })
 }
 
-/// The largest posts-per-week value up to which every well-observed group
-/// keeps 80 % of the best engagement per post seen so far, if some larger
-/// well-observed group falls below that (else no saturation was seen).
-fn saturation(curve: &[CurvePoint], min_weeks: u64) -> Option<u64> {
-    let observed: Vec<&CurvePoint> = curve.iter().filter(|c| c.weeks >= min_weeks).collect();
-    let mut best = 0.0f64;
-    let mut knee = None;
-    for c in observed {
-        if best > 0.0 && c.per_post_per_1000 < KEEP_SHARE * best {
-            return knee;
+/// The saturation point: a change-point estimate. Weeks are split at each
+/// weekly post count `k` (at least `min_weeks` weeks on each side, twice
+/// that below); the split that best explains engagement per post as two
+/// levels (least squared error) wins, and is reported only if the weeks
+/// above it have a median below 80 % of the weeks at or under it. Using
+/// every week, not per-count averages over a few weeks, keeps one odd week
+/// from making a knee. None when no such drop is seen.
+fn saturation(weeks: &[Week], min_weeks: u64) -> Option<u64> {
+    let mut points: Vec<(u64, f64)> = weeks
+        .iter()
+        .filter(|w| w.posts > 0 && w.followers > 0)
+        .map(|w| (w.posts, w.relative_to_trend))
+        .collect();
+    points.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let sse = |v: &[f64]| {
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        v.iter().map(|y| (y - mean).powi(2)).sum::<f64>()
+    };
+    let median = |v: &[f64]| {
+        let mut v = v.to_vec();
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
         }
-        best = best.max(c.per_post_per_1000);
-        knee = Some(c.posts_per_week);
+    };
+    let min = min_weeks.max(1) as usize;
+    let mut best: Option<(f64, u64, usize)> = None;
+    for split in 1..points.len() {
+        // Split only between different post counts, with enough weeks on
+        // each side, and at least two posting rates below (a "limit" at the
+        // lowest rate seen says nothing about posting more).
+        if points[split - 1].0 == points[split].0
+            || split < 2 * min
+            || points.len() - split < min
+            || points[0].0 == points[split - 1].0
+        {
+            continue;
+        }
+        let ys: Vec<f64> = points.iter().map(|p| p.1).collect();
+        let err = sse(&ys[..split]) + sse(&ys[split..]);
+        if best.is_none_or(|b| err < b.0) {
+            best = Some((err, points[split - 1].0, split));
+        }
     }
-    None
+    let (_, k, split) = best?;
+    let ys: Vec<f64> = points.iter().map(|p| p.1).collect();
+    (median(&ys[split..]) < KEEP_SHARE * median(&ys[..split])).then_some(k)
+}
+
+/// Fills `relative_to_trend`: each posting week against the median of the
+/// posting weeks within 26 weeks of it.
+fn detrend(weeks: &mut [Week]) {
+    const HALF: usize = 26;
+    let per: Vec<Option<f64>> = weeks
+        .iter()
+        .map(|w| (w.posts > 0 && w.followers > 0).then_some(w.per_post_per_1000))
+        .collect();
+    for (i, w) in weeks.iter_mut().enumerate() {
+        let Some(y) = per[i] else { continue };
+        let lo = i.saturating_sub(HALF);
+        let hi = (i + HALF + 1).min(per.len());
+        let mut around: Vec<f64> = per[lo..hi].iter().flatten().copied().collect();
+        around.sort_by(f64::total_cmp);
+        let m = around[around.len() / 2];
+        w.relative_to_trend = if m > 0.0 { y / m } else { 0.0 };
+    }
 }
 
 /// The local time zone, or a named one.
@@ -318,32 +379,35 @@ impl Zone {
 mod tests {
     use super::*;
 
-    fn point(posts: u64, weeks: u64, per: f64) -> CurvePoint {
-        CurvePoint {
-            posts_per_week: posts,
-            weeks,
-            per_post_per_1000: per,
-        }
+    fn weeks(points: &[(u64, f64)]) -> Vec<Week> {
+        points
+            .iter()
+            .map(|&(posts, per)| Week {
+                week_start: String::new(),
+                posts,
+                engagement: 0,
+                followers: 100,
+                per_post_per_1000: per,
+                relative_to_trend: per,
+            })
+            .collect()
     }
 
     #[test]
-    fn saturation_is_where_engagement_per_post_falls_below_80_percent() {
-        let curve = vec![
-            point(2, 5, 10.0),
-            point(5, 8, 11.0),
-            point(8, 4, 9.5),
-            point(9, 1, 1.0), // too few weeks to count
-            point(12, 6, 7.0),
-            point(30, 5, 4.0),
-        ];
-        assert_eq!(saturation(&curve, 3), Some(8));
-        assert_eq!(saturation(&[], 3), None);
-        let flat = vec![point(2, 5, 10.0), point(5, 8, 9.0)];
+    fn saturation_is_where_the_median_per_post_falls_below_80_percent() {
+        // Flat around 10 up to 8 posts a week, then halved.
+        let mut p: Vec<(u64, f64)> = (0..40).map(|i| (1 + i % 8, 9.5 + (i % 3) as f64)).collect();
+        p.extend((0..8).map(|i| (20 + i % 4, 5.0)));
+        assert_eq!(saturation(&weeks(&p), 3), Some(8));
+        // One odd week does not make a knee.
+        let mut flat: Vec<(u64, f64)> = (0..40).map(|i| (1 + i % 8, 10.0)).collect();
+        flat.push((9, 1.0));
         assert_eq!(
-            saturation(&flat, 3),
+            saturation(&weeks(&flat), 3),
             None,
             "no drop seen, no saturation claimed"
         );
+        assert_eq!(saturation(&[], 3), None);
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     )?;
     println!(
-        "1. Generated {} Jetstream events and a campaigns file in {:.1} s ({}).",
+        "1. Generated {} Jetstream events, campaign and conversion files in {:.1} s ({}).",
         thousands(out.events),
         t.elapsed().as_secs_f64(),
         input.display()
@@ -59,7 +59,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let t = Instant::now();
     let store = Store::open_or_create(&data)?;
-    let files = vec![out.jetstream.clone(), out.campaigns.clone()];
+    let files = vec![
+        out.jetstream.clone(),
+        out.campaigns.clone(),
+        input.join(levain_synth::CONVERSIONS_FILE),
+    ];
     let summary = import_paths(&store, &files, &ImportOptions::default(), &NoProgress)?;
     println!(
         "2. Imported them in {:.1} s: {} records new, {} rejected.",

@@ -17,6 +17,9 @@
 //!   bought-follower burst, an engagement pod, a follow-back ring and bots
 //!   with machine-regular cadence.
 //!
+//! Conversions (`conversions.csv`) come from tagged links in own posts, from
+//! campaigns, and directly, with no attribution.
+//!
 //! Output is deterministic for a seed (same seed, same bytes), streamed in
 //! time order through a heap of scheduled events, in memory proportional to
 //! the population, not to the number of events.
@@ -29,7 +32,7 @@ mod truth;
 
 pub use ids::{cid, did, tid};
 pub use sim::{Config, Scale};
-pub use truth::{Counts, Truth, TruthCampaign, TruthGroup};
+pub use truth::{Counts, Truth, TruthCampaign, TruthConversion, TruthGroup};
 
 use std::path::{Path, PathBuf};
 
@@ -57,6 +60,7 @@ pub enum SynthError {
 /// File names inside the output directory.
 pub const JETSTREAM_FILE: &str = "bluesky-jetstream.ndjson";
 pub const CAMPAIGNS_FILE: &str = "campaigns.csv";
+pub const CONVERSIONS_FILE: &str = "conversions.csv";
 pub const TRUTH_FILE: &str = "truth.json";
 
 /// Generates the community into `out` (created if needed).
@@ -83,6 +87,8 @@ pub fn generate_with_progress(
     let (truth, writer) = sim::run(config, writer, progress).map_err(io(&jetstream))?;
     let bytes = writer.finish().map_err(io(&jetstream))?;
     std::fs::write(&campaigns, truth.campaigns_csv()).map_err(io(&campaigns))?;
+    let conversions = out.join(CONVERSIONS_FILE);
+    std::fs::write(&conversions, truth.conversions_csv()).map_err(io(&conversions))?;
     let json = serde_json::to_vec_pretty(&truth).expect("truth serializes");
     std::fs::write(&truth_path, json).map_err(io(&truth_path))?;
     Ok(Output {

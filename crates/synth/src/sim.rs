@@ -18,7 +18,9 @@ use crate::SynthError;
 use crate::ids::{did, tid};
 use crate::jetstream::{EventWriter, FOLLOW, LIKE, POST, PostSpec, REPOST};
 use crate::text::{self, TOPICS};
-use crate::truth::{Counts, Truth, TruthAccount, TruthAmplifier, TruthCampaign, TruthGroup};
+use crate::truth::{
+    Counts, Truth, TruthAccount, TruthAmplifier, TruthCampaign, TruthConversion, TruthGroup,
+};
 
 const MIN: i64 = 60_000_000;
 const HOUR: i64 = 60 * MIN;
@@ -315,6 +317,7 @@ struct Sim<W: Write> {
     latest_own: [Option<PostRef>; 3],
     own_posts_per_day: [VecDeque<u32>; 3],
     campaigns: Vec<CampaignSpec>,
+    conversions: Vec<TruthConversion>,
     counts: Counts,
     identity_seq: u64,
 }
@@ -322,6 +325,14 @@ struct Sim<W: Write> {
 /// A day at fraction `f` of the simulated period.
 fn day_at(days: u32, f: f64) -> u32 {
     ((days as f64) * f) as u32
+}
+
+/// RFC 3339 with milliseconds, for conversion times.
+fn rfc3339_micros(t: i64) -> String {
+    chrono::DateTime::from_timestamp_micros(t)
+        .expect("in range")
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
 }
 
 fn rfc3339(t: i64) -> String {
@@ -767,6 +778,15 @@ impl<W: Write> Sim<W> {
                     }
                 }
                 self.engage_own(o, p, topic, d);
+                if link {
+                    // Readers who click the tagged link and buy.
+                    let clicks = self.engagers[o].last().map_or(0.0, |x| x.1) * 0.02;
+                    for _ in 0..self.poisson(clicks) {
+                        let at = self.later(t, 600.0);
+                        let name = TOPICS[topic as usize].name;
+                        self.convert(at, None, "bluesky", "social", name);
+                    }
+                }
             }
         }
     }
@@ -1239,6 +1259,54 @@ impl<W: Write> Sim<W> {
         }
     }
 
+    /// A conversion, kept for conversions.csv (in time order at the end).
+    fn convert(
+        &mut self,
+        at: i64,
+        campaign: Option<usize>,
+        source: &str,
+        medium: &str,
+        utm_campaign: &str,
+    ) {
+        if at >= self.end_t {
+            return;
+        }
+        let value = ((15.0 + self.exp(30.0)) * 100.0).round() / 100.0;
+        self.conversions.push(TruthConversion {
+            at: rfc3339_micros(at),
+            value,
+            currency: "EUR".into(),
+            channel: if source.is_empty() {
+                String::new()
+            } else {
+                "bluesky".into()
+            },
+            campaign: campaign
+                .map(|c| self.campaigns[c].name.to_owned())
+                .unwrap_or_default(),
+            utm_source: source.into(),
+            utm_medium: medium.into(),
+            utm_campaign: utm_campaign.into(),
+        });
+    }
+
+    /// Paid campaigns' own conversions, and direct ones nobody can attribute.
+    fn daily_conversions(&mut self, d: u32) {
+        for c in 0..self.campaigns.len() {
+            if (self.campaigns[c].from..self.campaigns[c].to).contains(&d) {
+                for _ in 0..self.poisson(1.2 * self.s) {
+                    let at = self.time_in_day(d);
+                    let name = self.campaigns[c].name;
+                    self.convert(at, Some(c), "bluesky", "paid_social", name);
+                }
+            }
+        }
+        for _ in 0..self.poisson(0.4 * self.s) {
+            let at = self.time_in_day(d);
+            self.convert(at, None, "", "", "");
+        }
+    }
+
     fn count(&mut self, key: &str) {
         *self.counts.by_type.entry(key.to_owned()).or_default() += 1;
         self.counts.events += 1;
@@ -1527,6 +1595,8 @@ impl<W: Write> Sim<W> {
             }
         }
         t.friends = self.friends.iter().map(|a| key(*a)).collect();
+        t.conversions = self.conversions.clone();
+        t.conversions.sort_by(|a, b| a.at.cmp(&b.at));
         let days = self.days();
         let window = |f: f64, g: f64| {
             (
@@ -1608,6 +1678,7 @@ pub(crate) fn run<W: Write>(
         latest_own: [None; 3],
         own_posts_per_day: [VecDeque::new(), VecDeque::new(), VecDeque::new()],
         campaigns: Vec::new(),
+        conversions: Vec::new(),
         counts: Counts::default(),
         identity_seq: 0,
         cfg,
@@ -1622,6 +1693,7 @@ pub(crate) fn run<W: Write>(
         sim.own_posts(d);
         sim.community_posts(d);
         sim.fakes(d);
+        sim.daily_conversions(d);
         sim.drain(sim.day_start(d + 1))?;
         progress((d + 1) as f64 / days as f64);
     }

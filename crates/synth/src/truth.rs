@@ -26,7 +26,23 @@ pub struct Truth {
     pub core: Vec<String>,
     /// The manager's personal network.
     pub friends: Vec<String>,
+    /// Every conversion written to conversions.csv: from tagged links in
+    /// own posts (`utm_medium=social`), from campaigns (`paid_social`, with
+    /// the campaign), and direct ones with no attribution.
+    pub conversions: Vec<TruthConversion>,
     pub counts: Counts,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TruthConversion {
+    pub at: String,
+    pub value: f64,
+    pub currency: String,
+    pub channel: String,
+    pub campaign: String,
+    pub utm_source: String,
+    pub utm_medium: String,
+    pub utm_campaign: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -87,6 +103,26 @@ pub struct Counts {
 }
 
 impl Truth {
+    /// `conversions.csv` in the format `levain import conversions` reads.
+    pub fn conversions_csv(&self) -> String {
+        let mut s =
+            String::from("at,value,currency,channel,campaign,utm_source,utm_medium,utm_campaign\n");
+        for c in &self.conversions {
+            s.push_str(&format!(
+                "{},{:.2},{},{},{},{},{},{}\n",
+                c.at,
+                c.value,
+                c.currency,
+                c.channel,
+                c.campaign,
+                c.utm_source,
+                c.utm_medium,
+                c.utm_campaign
+            ));
+        }
+        s
+    }
+
     /// `campaigns.csv` in the format `levain import campaigns` reads.
     pub fn campaigns_csv(&self) -> String {
         let mut s = String::from("channel,name,start,end,spend,currency,promoted_posts\n");

@@ -135,3 +135,41 @@ fn campaign_followers_churn_more_than_organic_ones() {
         "paid churn {paid:.2} vs organic {organic:.2}"
     );
 }
+
+#[test]
+fn generated_conversions_import_with_their_attribution() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = synth(dir.path(), 4, 400, "small");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
+    let data = dir.path().join("store");
+    let s = import(&data, &[out.to_str().unwrap()]);
+    assert_eq!(s["rejected"], 0);
+    let conversions = truth["conversions"].as_array().unwrap();
+    let n = |cond: &dyn Fn(&serde_json::Value) -> bool| {
+        conversions.iter().filter(|c| cond(c)).count() as u64
+    };
+    assert!(conversions.len() > 50);
+    assert_eq!(
+        sql_count(&data, "SELECT count(*) FROM conversions"),
+        conversions.len() as u64
+    );
+    assert_eq!(
+        sql_count(
+            &data,
+            "SELECT count(*) FROM conversions WHERE utm_medium = 'paid_social'"
+        ),
+        n(&|c| c["utm_medium"] == "paid_social")
+    );
+    assert_eq!(
+        sql_count(
+            &data,
+            "SELECT count(*) FROM conversions WHERE campaign IS NULL AND utm_source IS NULL"
+        ),
+        n(&|c| c["utm_source"] == "")
+    );
+    assert!(
+        n(&|c| c["utm_medium"] == "social") > 0,
+        "tagged links convert too"
+    );
+}
