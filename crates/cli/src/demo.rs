@@ -133,14 +133,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let core =
         levain_analytics::core::core(&engine, &own, &Default::default(), Default::default())?;
     crate::audience::print_core(&core, 3);
-    println!("\n8. Does posting more help? (levain cadence --tz Europe/Paris, brand account)");
-    let cadence = levain_analytics::cadence::cadence(
-        &engine,
-        &own[..1],
-        &Default::default(),
-        "Europe/Paris",
-        3,
-    )?;
+    println!("\n8. Does posting more help? (levain cadence --tz Europe/Paris)");
+    let cadence =
+        levain_analytics::cadence::cadence(&engine, &own, &Default::default(), "Europe/Paris", 3)?;
     crate::audience::print_cadence(&cadence);
     println!("\n9. Today's queue (levain actions):");
     let queue = levain_analytics::actions::actions(&engine, &own, &Default::default(), 14, 3)?;
