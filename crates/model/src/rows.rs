@@ -96,78 +96,6 @@ pub struct AccountRow<'a> {
     pub observed_at: Micros,
 }
 
-pub struct AccountsBuilder {
-    meta: Meta,
-    account: StringBuilder,
-    channel: StringBuilder,
-    native_id: StringBuilder,
-    handle: StringBuilder,
-    display_name: StringBuilder,
-    bio: StringBuilder,
-    links: ListBuilder<StringBuilder>,
-    created_at: TimestampMicrosecondBuilder,
-    status: StringBuilder,
-    observed_at: TimestampMicrosecondBuilder,
-}
-
-impl Default for AccountsBuilder {
-    fn default() -> Self {
-        Self {
-            meta: Meta::default(),
-            account: StringBuilder::new(),
-            channel: StringBuilder::new(),
-            native_id: StringBuilder::new(),
-            handle: StringBuilder::new(),
-            display_name: StringBuilder::new(),
-            bio: StringBuilder::new(),
-            links: ListBuilder::new(StringBuilder::new()),
-            created_at: ts(),
-            status: StringBuilder::new(),
-            observed_at: ts(),
-        }
-    }
-}
-
-impl AccountsBuilder {
-    pub fn push(&mut self, r: &AccountRow, key: Key, primary: bool, pos: u64) {
-        self.meta.push(key, primary, pos);
-        self.account.append_value(r.account);
-        self.channel.append_value(r.channel);
-        self.native_id.append_value(r.native_id);
-        self.handle.append_option(r.handle);
-        self.display_name.append_option(r.display_name);
-        self.bio.append_option(r.bio);
-        push_list(&mut self.links, r.links);
-        self.created_at.append_option(r.created_at);
-        self.status.append_option(r.status);
-        self.observed_at.append_value(r.observed_at);
-    }
-
-    pub fn len(&self) -> usize {
-        self.meta.keys.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn finish(&mut self, prov: Provenance) -> Batch {
-        let cols = vec![
-            arc(self.account.finish()),
-            arc(self.channel.finish()),
-            arc(self.native_id.finish()),
-            arc(self.handle.finish()),
-            arc(self.display_name.finish()),
-            arc(self.bio.finish()),
-            arc(self.links.finish()),
-            arc(self.created_at.finish()),
-            arc(self.status.finish()),
-            arc(self.observed_at.finish()),
-        ];
-        self.meta.finish(Table::Accounts, cols, prov)
-    }
-}
-
 #[derive(Debug, Default, Clone)]
 pub struct PostRow<'a> {
     pub post: &'a str,
@@ -186,94 +114,6 @@ pub struct PostRow<'a> {
     pub venue: Option<&'a str>,
 }
 
-pub struct PostsBuilder {
-    meta: Meta,
-    post: StringBuilder,
-    channel: StringBuilder,
-    author: StringBuilder,
-    at: TimestampMicrosecondBuilder,
-    text: StringBuilder,
-    lang: StringBuilder,
-    url: StringBuilder,
-    reply_to: StringBuilder,
-    reply_root: StringBuilder,
-    quote_of: StringBuilder,
-    hashtags: ListBuilder<StringBuilder>,
-    mentions: ListBuilder<StringBuilder>,
-    links: ListBuilder<StringBuilder>,
-    venue: StringBuilder,
-}
-
-impl Default for PostsBuilder {
-    fn default() -> Self {
-        Self {
-            meta: Meta::default(),
-            post: StringBuilder::new(),
-            channel: StringBuilder::new(),
-            author: StringBuilder::new(),
-            at: ts(),
-            text: StringBuilder::new(),
-            lang: StringBuilder::new(),
-            url: StringBuilder::new(),
-            reply_to: StringBuilder::new(),
-            reply_root: StringBuilder::new(),
-            quote_of: StringBuilder::new(),
-            hashtags: ListBuilder::new(StringBuilder::new()),
-            mentions: ListBuilder::new(StringBuilder::new()),
-            links: ListBuilder::new(StringBuilder::new()),
-            venue: StringBuilder::new(),
-        }
-    }
-}
-
-impl PostsBuilder {
-    pub fn push(&mut self, r: &PostRow, key: Key, primary: bool, pos: u64) {
-        self.meta.push(key, primary, pos);
-        self.post.append_value(r.post);
-        self.channel.append_value(r.channel);
-        self.author.append_value(r.author);
-        self.at.append_value(r.at);
-        self.text.append_option(r.text);
-        self.lang.append_option(r.lang);
-        self.url.append_option(r.url);
-        self.reply_to.append_option(r.reply_to);
-        self.reply_root.append_option(r.reply_root);
-        self.quote_of.append_option(r.quote_of);
-        push_list(&mut self.hashtags, r.hashtags);
-        push_list(&mut self.mentions, r.mentions);
-        push_list(&mut self.links, r.links);
-        self.venue.append_option(r.venue);
-    }
-
-    pub fn len(&self) -> usize {
-        self.meta.keys.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn finish(&mut self, prov: Provenance) -> Batch {
-        let cols = vec![
-            arc(self.post.finish()),
-            arc(self.channel.finish()),
-            arc(self.author.finish()),
-            arc(self.at.finish()),
-            arc(self.text.finish()),
-            arc(self.lang.finish()),
-            arc(self.url.finish()),
-            arc(self.reply_to.finish()),
-            arc(self.reply_root.finish()),
-            arc(self.quote_of.finish()),
-            arc(self.hashtags.finish()),
-            arc(self.mentions.finish()),
-            arc(self.links.finish()),
-            arc(self.venue.finish()),
-        ];
-        self.meta.finish(Table::Posts, cols, prov)
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct InteractionRow<'a> {
     pub actor: &'a str,
@@ -287,74 +127,6 @@ pub struct InteractionRow<'a> {
     pub ends: Option<&'a str>,
 }
 
-pub struct InteractionsBuilder {
-    meta: Meta,
-    actor: StringBuilder,
-    kind: StringBuilder,
-    channel: StringBuilder,
-    at: TimestampMicrosecondBuilder,
-    target_post: StringBuilder,
-    target_account: StringBuilder,
-    record: StringBuilder,
-    via: StringBuilder,
-    ends: StringBuilder,
-}
-
-impl Default for InteractionsBuilder {
-    fn default() -> Self {
-        Self {
-            meta: Meta::default(),
-            actor: StringBuilder::new(),
-            kind: StringBuilder::new(),
-            channel: StringBuilder::new(),
-            at: ts(),
-            target_post: StringBuilder::new(),
-            target_account: StringBuilder::new(),
-            record: StringBuilder::new(),
-            via: StringBuilder::new(),
-            ends: StringBuilder::new(),
-        }
-    }
-}
-
-impl InteractionsBuilder {
-    pub fn push(&mut self, r: &InteractionRow, key: Key, primary: bool, pos: u64) {
-        self.meta.push(key, primary, pos);
-        self.actor.append_value(r.actor);
-        self.kind.append_value(r.kind.as_str());
-        self.channel.append_value(r.channel);
-        self.at.append_value(r.at);
-        self.target_post.append_option(r.target_post);
-        self.target_account.append_option(r.target_account);
-        self.record.append_option(r.record);
-        self.via.append_option(r.via);
-        self.ends.append_option(r.ends);
-    }
-
-    pub fn len(&self) -> usize {
-        self.meta.keys.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn finish(&mut self, prov: Provenance) -> Batch {
-        let cols = vec![
-            arc(self.actor.finish()),
-            arc(self.kind.finish()),
-            arc(self.channel.finish()),
-            arc(self.at.finish()),
-            arc(self.target_post.finish()),
-            arc(self.target_account.finish()),
-            arc(self.record.finish()),
-            arc(self.via.finish()),
-            arc(self.ends.finish()),
-        ];
-        self.meta.finish(Table::Interactions, cols, prov)
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct DeletionRow<'a> {
     /// The ended record, in the same `channel:…` form as post ids and `record`.
@@ -366,58 +138,6 @@ pub struct DeletionRow<'a> {
     pub at: Micros,
 }
 
-pub struct DeletionsBuilder {
-    meta: Meta,
-    record: StringBuilder,
-    channel: StringBuilder,
-    actor: StringBuilder,
-    kind: StringBuilder,
-    at: TimestampMicrosecondBuilder,
-}
-
-impl Default for DeletionsBuilder {
-    fn default() -> Self {
-        Self {
-            meta: Meta::default(),
-            record: StringBuilder::new(),
-            channel: StringBuilder::new(),
-            actor: StringBuilder::new(),
-            kind: StringBuilder::new(),
-            at: ts(),
-        }
-    }
-}
-
-impl DeletionsBuilder {
-    pub fn push(&mut self, r: &DeletionRow, key: Key, primary: bool, pos: u64) {
-        self.meta.push(key, primary, pos);
-        self.record.append_value(r.record);
-        self.channel.append_value(r.channel);
-        self.actor.append_value(r.actor);
-        self.kind.append_value(r.kind);
-        self.at.append_value(r.at);
-    }
-
-    pub fn len(&self) -> usize {
-        self.meta.keys.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn finish(&mut self, prov: Provenance) -> Batch {
-        let cols = vec![
-            arc(self.record.finish()),
-            arc(self.channel.finish()),
-            arc(self.actor.finish()),
-            arc(self.kind.finish()),
-            arc(self.at.finish()),
-        ];
-        self.meta.finish(Table::Deletions, cols, prov)
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct CampaignRow<'a> {
     pub channel: &'a str,
@@ -427,66 +147,6 @@ pub struct CampaignRow<'a> {
     pub spend: f64,
     pub currency: &'a str,
     pub promoted_posts: &'a [&'a str],
-}
-
-pub struct CampaignsBuilder {
-    meta: Meta,
-    channel: StringBuilder,
-    name: StringBuilder,
-    start: TimestampMicrosecondBuilder,
-    end: TimestampMicrosecondBuilder,
-    spend: Float64Builder,
-    currency: StringBuilder,
-    promoted_posts: ListBuilder<StringBuilder>,
-}
-
-impl Default for CampaignsBuilder {
-    fn default() -> Self {
-        Self {
-            meta: Meta::default(),
-            channel: StringBuilder::new(),
-            name: StringBuilder::new(),
-            start: ts(),
-            end: ts(),
-            spend: Float64Builder::new(),
-            currency: StringBuilder::new(),
-            promoted_posts: ListBuilder::new(StringBuilder::new()),
-        }
-    }
-}
-
-impl CampaignsBuilder {
-    pub fn push(&mut self, r: &CampaignRow, key: Key, primary: bool, pos: u64) {
-        self.meta.push(key, primary, pos);
-        self.channel.append_value(r.channel);
-        self.name.append_value(r.name);
-        self.start.append_value(r.start);
-        self.end.append_value(r.end);
-        self.spend.append_value(r.spend);
-        self.currency.append_value(r.currency);
-        push_list(&mut self.promoted_posts, r.promoted_posts);
-    }
-
-    pub fn len(&self) -> usize {
-        self.meta.keys.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn finish(&mut self, prov: Provenance) -> Batch {
-        let cols = vec![
-            arc(self.channel.finish()),
-            arc(self.name.finish()),
-            arc(self.start.finish()),
-            arc(self.end.finish()),
-            arc(self.spend.finish()),
-            arc(self.currency.finish()),
-            arc(self.promoted_posts.finish()),
-        ];
-        self.meta.finish(Table::Campaigns, cols, prov)
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -501,69 +161,133 @@ pub struct ConversionRow<'a> {
     pub utm_campaign: Option<&'a str>,
 }
 
-pub struct ConversionsBuilder {
-    meta: Meta,
-    at: TimestampMicrosecondBuilder,
-    value: Float64Builder,
-    currency: StringBuilder,
-    channel: StringBuilder,
-    campaign: StringBuilder,
-    utm_source: StringBuilder,
-    utm_medium: StringBuilder,
-    utm_campaign: StringBuilder,
-}
-
-impl Default for ConversionsBuilder {
-    fn default() -> Self {
-        Self {
-            meta: Meta::default(),
-            at: ts(),
-            value: Float64Builder::new(),
-            currency: StringBuilder::new(),
-            channel: StringBuilder::new(),
-            campaign: StringBuilder::new(),
-            utm_source: StringBuilder::new(),
-            utm_medium: StringBuilder::new(),
-            utm_campaign: StringBuilder::new(),
+/// Declares a table's builder: one Arrow builder per column, in schema
+/// order, filled from the row struct's field of the same name.
+///
+/// Column kinds: `str` (required text), `opt_str`, `ts` (required time),
+/// `opt_ts`, `list` (list of text), `f64`, `kind` (an [`InteractionKind`]).
+macro_rules! table_builder {
+    ($(#[$doc:meta])* $name:ident, $row:ident, $table:expr, { $($field:ident : $kind:ident),* $(,)? }) => {
+        $(#[$doc])*
+        pub struct $name {
+            meta: Meta,
+            $($field: col_type!($kind),)*
         }
-    }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name { meta: Meta::default(), $($field: col_new!($kind),)* }
+            }
+        }
+
+        impl $name {
+            pub fn push(&mut self, r: &$row, key: Key, primary: bool, pos: u64) {
+                self.meta.push(key, primary, pos);
+                $(col_push!($kind, self.$field, r.$field);)*
+            }
+
+            pub fn len(&self) -> usize {
+                self.meta.keys.len()
+            }
+
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+
+            fn finish(&mut self, prov: Provenance) -> Batch {
+                let cols = vec![$(arc(self.$field.finish()),)*];
+                self.meta.finish($table, cols, prov)
+            }
+        }
+    };
 }
 
-impl ConversionsBuilder {
-    pub fn push(&mut self, r: &ConversionRow, key: Key, primary: bool, pos: u64) {
-        self.meta.push(key, primary, pos);
-        self.at.append_value(r.at);
-        self.value.append_value(r.value);
-        self.currency.append_value(r.currency);
-        self.channel.append_option(r.channel);
-        self.campaign.append_option(r.campaign);
-        self.utm_source.append_option(r.utm_source);
-        self.utm_medium.append_option(r.utm_medium);
-        self.utm_campaign.append_option(r.utm_campaign);
-    }
-
-    pub fn len(&self) -> usize {
-        self.meta.keys.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn finish(&mut self, prov: Provenance) -> Batch {
-        let cols = vec![
-            arc(self.at.finish()),
-            arc(self.value.finish()),
-            arc(self.currency.finish()),
-            arc(self.channel.finish()),
-            arc(self.campaign.finish()),
-            arc(self.utm_source.finish()),
-            arc(self.utm_medium.finish()),
-            arc(self.utm_campaign.finish()),
-        ];
-        self.meta.finish(Table::Conversions, cols, prov)
-    }
+macro_rules! col_type {
+    (str) => { StringBuilder };
+    (opt_str) => { StringBuilder };
+    (kind) => { StringBuilder };
+    (ts) => { TimestampMicrosecondBuilder };
+    (opt_ts) => { TimestampMicrosecondBuilder };
+    (list) => { ListBuilder<StringBuilder> };
+    (f64) => { Float64Builder };
 }
+
+macro_rules! col_new {
+    (str) => {
+        StringBuilder::new()
+    };
+    (opt_str) => {
+        StringBuilder::new()
+    };
+    (kind) => {
+        StringBuilder::new()
+    };
+    (ts) => {
+        ts()
+    };
+    (opt_ts) => {
+        ts()
+    };
+    (list) => {
+        ListBuilder::new(StringBuilder::new())
+    };
+    (f64) => {
+        Float64Builder::new()
+    };
+}
+
+macro_rules! col_push {
+    (str, $b:expr, $v:expr) => {
+        $b.append_value($v)
+    };
+    (opt_str, $b:expr, $v:expr) => {
+        $b.append_option($v)
+    };
+    (kind, $b:expr, $v:expr) => {
+        $b.append_value($v.as_str())
+    };
+    (ts, $b:expr, $v:expr) => {
+        $b.append_value($v)
+    };
+    (opt_ts, $b:expr, $v:expr) => {
+        $b.append_option($v)
+    };
+    (list, $b:expr, $v:expr) => {
+        push_list(&mut $b, $v)
+    };
+    (f64, $b:expr, $v:expr) => {
+        $b.append_value($v)
+    };
+}
+
+table_builder!(AccountsBuilder, AccountRow, Table::Accounts, {
+    account: str, channel: str, native_id: str, handle: opt_str, display_name: opt_str,
+    bio: opt_str, links: list, created_at: opt_ts, status: opt_str, observed_at: ts,
+});
+
+table_builder!(PostsBuilder, PostRow, Table::Posts, {
+    post: str, channel: str, author: str, at: ts, text: opt_str, lang: opt_str, url: opt_str,
+    reply_to: opt_str, reply_root: opt_str, quote_of: opt_str, hashtags: list, mentions: list,
+    links: list, venue: opt_str,
+});
+
+table_builder!(InteractionsBuilder, InteractionRow, Table::Interactions, {
+    actor: str, kind: kind, channel: str, at: ts, target_post: opt_str, target_account: opt_str,
+    record: opt_str, via: opt_str, ends: opt_str,
+});
+
+table_builder!(DeletionsBuilder, DeletionRow, Table::Deletions, {
+    record: str, channel: str, actor: str, kind: str, at: ts,
+});
+
+table_builder!(CampaignsBuilder, CampaignRow, Table::Campaigns, {
+    channel: str, name: str, start: ts, end: ts, spend: f64, currency: str, promoted_posts: list,
+});
+
+table_builder!(ConversionsBuilder, ConversionRow, Table::Conversions, {
+    at: ts, value: f64, currency: str, channel: opt_str, campaign: opt_str, utm_source: opt_str,
+    utm_medium: opt_str, utm_campaign: opt_str,
+});
 
 /// Builders for every table an importer can write.
 #[derive(Default)]
