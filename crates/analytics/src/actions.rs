@@ -84,10 +84,9 @@ pub fn actions(
     for r in rows(
         engine,
         &format!(
-            "SELECT r.post, r.author, r.text, r.url, CAST(r.at AS BIGINT) AS t, a.handle
+            "SELECT r.post, r.author, r.text, r.url, CAST(r.at AS BIGINT) AS t
              FROM posts_raw r
              JOIN posts_raw p ON r.reply_to = p.post
-             LEFT JOIN accounts a ON a.account = r.author
              WHERE p.author IN ({own_sql}) AND r.author NOT IN ({own_sql})
                AND CAST(r.at AS BIGINT) > {since} AND CAST(r.at AS BIGINT) <= {end}
                AND NOT EXISTS (SELECT 1 FROM posts_raw x
@@ -102,7 +101,7 @@ pub fn actions(
         items.push(Action {
             action: ActionKind::Answer,
             account: s(&r, "author"),
-            handle: r.get("handle").and_then(|h| h.as_str()).map(str::to_owned),
+            handle: None,
             post: Some(s(&r, "post")),
             url: s(&r, "url"),
             text: Some(s(&r, "text")),
@@ -122,7 +121,7 @@ pub fn actions(
     for r in rows(
         engine,
         &format!(
-            "SELECT actor, t, n, a.handle FROM (
+            "SELECT actor, t, n FROM (
                SELECT actor, min(t) FILTER (WHERE rank = 2) AS t, max(rank) AS n FROM (
                  SELECT actor, first_t AS t, row_number() OVER (PARTITION BY actor ORDER BY first_t, target_post) AS rank
                  FROM (SELECT e.actor, e.target_post, min(CAST(e.at AS BIGINT)) AS first_t
@@ -130,9 +129,13 @@ pub fn actions(
                        WHERE e.kind IN ('like', 'reshare', 'reply', 'quote') AND e.target_post IS NOT NULL
                          AND e.target_account IN ({own_sql}) AND e.actor NOT IN ({own_sql})
                          AND CAST(e.at AS BIGINT) <= {end}
+                         -- only accounts active in the window can have become repeat engagers in it
+                         AND e.actor IN (SELECT w.actor FROM interactions_raw w
+                                         WHERE w.kind IN ('like', 'reshare', 'reply', 'quote')
+                                           AND w.target_account IN ({own_sql})
+                                           AND CAST(w.at AS BIGINT) > {since} AND CAST(w.at AS BIGINT) <= {end})
                        GROUP BY e.actor, e.target_post))
                GROUP BY actor) x
-             LEFT JOIN accounts a ON a.account = x.actor
              WHERE t > {since}
              ORDER BY n DESC, t DESC, actor
              LIMIT {limit}"
@@ -142,7 +145,7 @@ pub fn actions(
         items.push(Action {
             action: ActionKind::Thank,
             url: profile_url(&account),
-            handle: r.get("handle").and_then(|h| h.as_str()).map(str::to_owned),
+            handle: None,
             post: None,
             text: None,
             at: rfc3339(i(&r, "t").unwrap_or(0)),
@@ -179,14 +182,13 @@ pub fn actions(
     for r in rows(
         engine,
         &format!(
-            "SELECT p.post, p.author, p.url, p.text, CAST(p.at AS BIGINT) AS t, amp.n, a.handle
+            "SELECT p.post, p.author, p.url, p.text, CAST(p.at AS BIGINT) AS t, amp.n
              FROM (SELECT e.actor, count(*) AS n FROM interactions_raw e
                    WHERE e.kind IN ('reshare', 'quote') AND e.target_account IN ({own_sql})
                      AND e.actor NOT IN ({own_sql})
                      AND CAST(e.at AS BIGINT) > {quarter} AND CAST(e.at AS BIGINT) <= {end}
                    GROUP BY e.actor ORDER BY n DESC, e.actor LIMIT 10) amp
              JOIN posts_raw p ON p.author = amp.actor
-             LEFT JOIN accounts a ON a.account = p.author
              WHERE p.reply_to IS NULL AND CAST(p.at AS BIGINT) > {since} AND CAST(p.at AS BIGINT) <= {end}
              ORDER BY amp.n DESC, p.at DESC, p.post
              LIMIT {limit}"
@@ -195,13 +197,19 @@ pub fn actions(
         items.push(Action {
             action: ActionKind::Reshare,
             account: s(&r, "author"),
-            handle: r.get("handle").and_then(|h| h.as_str()).map(str::to_owned),
+            handle: None,
             post: Some(s(&r, "post")),
             url: s(&r, "url"),
             text: Some(s(&r, "text")),
             at: rfc3339(i(&r, "t").unwrap_or(0)),
             why: format!("reshared or quoted you {} times in the last 90 days", u(&r, "n")),
         });
+    }
+    let handles = crate::handles(engine, items.iter().map(|i| i.account.as_str()))?;
+    for it in &mut items {
+        if it.handle.is_none() {
+            it.handle = handles.get(&it.account).cloned();
+        }
     }
     let mut counts = HashMap::new();
     for it in &items {

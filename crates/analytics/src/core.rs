@@ -10,15 +10,16 @@
 //! - `slipping`: accounts silent for the last `silent` periods that had
 //!   engaged in at least `min_periods` of the `window` periods before.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use datafusion::arrow::array::{RecordBatch, StringArray};
+use datafusion::arrow::array::{AsArray, RecordBatch, StringArray};
+use datafusion::arrow::datatypes::Int64Type;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use levain_store::query::Engine;
 use serde::Serialize;
 
-use crate::{AnalyticsError, Filters, Result, data_end, i, register, rfc3339, rows, s, u};
+use crate::{AnalyticsError, Filters, Result, data_end, i, register, rfc3339, rows, s};
 
 const DAY: i64 = 86_400_000_000;
 
@@ -121,18 +122,26 @@ pub fn core(engine: &Engine, own: &[String], filters: &Filters, o: CoreOptions) 
            AND CAST(e.at AS BIGINT) <= {end} {channel}"
     );
     let mut activity: HashMap<String, Activity> = HashMap::new();
-    for r in rows(
-        engine,
-        &format!(
-            "SELECT e.actor, ({end} - CAST(e.at AS BIGINT)) / {period} AS k, count(*) AS n,
-                    max(CAST(e.at AS BIGINT)) AS last
-             {engaged} AND CAST(e.at AS BIGINT) > {end} - {horizon} * {period}
-             GROUP BY e.actor, k"
-        ),
-    )? {
-        let a = activity.entry(s(&r, "actor")).or_default();
-        a.periods.insert(i(&r, "k").unwrap_or(0) as u32, u(&r, "n"));
-        a.last = a.last.max(i(&r, "last").unwrap_or(0));
+    // Read as Arrow arrays: this can be millions of rows, too many to pass
+    // through JSON.
+    let (_, batches) = engine.sql(&format!(
+        "SELECT e.actor, ({end} - CAST(e.at AS BIGINT)) / {period} AS k, count(*) AS n,
+                max(CAST(e.at AS BIGINT)) AS last
+         {engaged} AND CAST(e.at AS BIGINT) > {end} - {horizon} * {period}
+         GROUP BY e.actor, k"
+    ))?;
+    for b in &batches {
+        let actor = b.column(0).as_string::<i32>();
+        let (k, n, last) = (
+            b.column(1).as_primitive::<Int64Type>(),
+            b.column(2).as_primitive::<Int64Type>(),
+            b.column(3).as_primitive::<Int64Type>(),
+        );
+        for r in 0..b.num_rows() {
+            let a = activity.entry(actor.value(r).to_owned()).or_default();
+            a.periods.insert(k.value(r) as u32, n.value(r) as u64);
+            a.last = a.last.max(last.value(r));
+        }
     }
     // First engagement ever of the accounts active in period 0.
     let recent: Vec<&String> = activity
@@ -172,7 +181,7 @@ pub fn core(engine: &Engine, own: &[String], filters: &Filters, o: CoreOptions) 
             slipping.push((account, p, n, a.last));
         }
     }
-    let handles = handles(
+    let handles = crate::handles(
         engine,
         core.iter()
             .chain(&newcomers)
@@ -201,7 +210,7 @@ pub fn core(engine: &Engine, own: &[String], filters: &Filters, o: CoreOptions) 
     Ok(report)
 }
 
-fn register_accounts<'a>(
+pub(crate) fn register_accounts<'a>(
     engine: &Engine,
     name: &str,
     accounts: impl Iterator<Item = &'a str>,
@@ -217,24 +226,4 @@ fn register_accounts<'a>(
     )
     .map_err(levain_store::StoreError::from)?;
     register(engine, name, batch)
-}
-
-/// Latest known handles of `accounts`.
-fn handles<'a>(
-    engine: &Engine,
-    accounts: impl Iterator<Item = &'a str>,
-) -> Result<HashMap<String, String>> {
-    let wanted: BTreeSet<&str> = accounts.collect();
-    if wanted.is_empty() {
-        return Ok(HashMap::new());
-    }
-    register_accounts(engine, "wanted_accounts", wanted.into_iter())?;
-    Ok(rows(
-        engine,
-        "SELECT a.account, a.handle FROM accounts a
-         JOIN wanted_accounts w ON a.account = w.account WHERE a.handle IS NOT NULL",
-    )?
-    .into_iter()
-    .map(|r| (s(&r, "account"), s(&r, "handle")))
-    .collect())
 }

@@ -123,6 +123,31 @@ fn register(engine: &Engine, name: &str, batch: RecordBatch) -> Result<()> {
     Ok(())
 }
 
+/// Latest known handles of `accounts`. Reads the observations of just those
+/// accounts: the `accounts` view folds every account first, which is slow on
+/// large stores.
+fn handles<'a>(
+    engine: &Engine,
+    accounts: impl Iterator<Item = &'a str>,
+) -> Result<std::collections::HashMap<String, String>> {
+    let wanted: std::collections::BTreeSet<&str> = accounts.collect();
+    if wanted.is_empty() {
+        return Ok(Default::default());
+    }
+    core::register_accounts(engine, "wanted_accounts", wanted.into_iter())?;
+    Ok(rows(
+        engine,
+        "SELECT o.account,
+                last_value(o.handle ORDER BY o.observed_at) FILTER (WHERE o.handle IS NOT NULL) AS handle
+         FROM account_observations o JOIN wanted_accounts w ON o.account = w.account
+         GROUP BY o.account",
+    )?
+    .into_iter()
+    .filter(|r| r.get("handle").is_some_and(|h| h.is_string()))
+    .map(|r| (s(&r, "account"), s(&r, "handle")))
+    .collect())
+}
+
 /// RFC 3339 (UTC, seconds) for microseconds.
 pub fn rfc3339(t: i64) -> String {
     chrono::DateTime::from_timestamp_micros(t)
