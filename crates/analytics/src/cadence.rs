@@ -97,6 +97,7 @@ pub fn cadence(
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
+    let own_in = crate::own_in(own);
     let zone: Zone = tz.parse()?;
     let week_of = |t: i64| (t - MONDAY).div_euclid(WEEK);
     // Own posts and their engagement, per channel and week.
@@ -108,8 +109,8 @@ pub fn cadence(
              FROM posts_raw p
              LEFT JOIN interactions_raw e ON e.target_post = p.post
                AND e.kind IN ('like', 'reshare', 'reply', 'quote')
-               AND e.actor NOT IN (SELECT account FROM own_accounts)
-             WHERE p.author IN (SELECT account FROM own_accounts) AND p.reply_to IS NULL{}
+               AND e.actor NOT IN ({own_in})
+             WHERE p.author IN ({own_in}) AND p.reply_to IS NULL{}
              GROUP BY p.channel, p.author, p.post, p.at",
             filters.sql("p")
         ),
@@ -127,11 +128,11 @@ pub fn cadence(
     let mut changes: BTreeMap<String, Vec<(i64, i64)>> = BTreeMap::new();
     for r in rows(
         engine,
-        "SELECT i.target_account, CAST(i.at AS BIGINT) AS t, CAST(d.at AS BIGINT) AS ended
+        &format!("SELECT i.target_account, CAST(i.at AS BIGINT) AS t, CAST(d.at AS BIGINT) AS ended
          FROM interactions_raw i
          LEFT JOIN (SELECT record, min(at) AS at FROM deletions GROUP BY record) d ON i.record = d.record
-         WHERE i.kind = 'follow' AND i.target_account IN (SELECT account FROM own_accounts)
-           AND i.actor NOT IN (SELECT account FROM own_accounts)",
+         WHERE i.kind = 'follow' AND i.target_account IN ({own_in})
+           AND i.actor NOT IN ({own_in})"),
     )? {
         let c = changes.entry(s(&r, "target_account")).or_default();
         c.push((i(&r, "t").unwrap_or(0), 1));
@@ -233,8 +234,8 @@ pub fn cadence(
             "SELECT CAST(e.at AS BIGINT) / {HOUR} AS h, count(*) AS n
              FROM interactions_raw e
              WHERE e.kind IN ('like', 'reshare', 'reply', 'quote') AND e.target_post IS NOT NULL
-               AND e.target_account IN (SELECT account FROM own_accounts)
-               AND e.actor NOT IN (SELECT account FROM own_accounts){}
+               AND e.target_account IN ({own_in})
+               AND e.actor NOT IN ({own_in}){}
              GROUP BY 1",
             filters.sql("e")
         ),

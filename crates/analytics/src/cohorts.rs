@@ -77,6 +77,7 @@ pub fn cohorts(
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
+    let own_in = crate::own_in(own);
     let period = i64::from(period_days.max(1)) * DAY;
     let end = match (data_end(engine)?, filters.to) {
         (Some(e), Some(t)) => Some(e.min(t)),
@@ -93,8 +94,8 @@ pub fn cohorts(
                LEFT JOIN (SELECT record, min(at) AS at FROM deletions GROUP BY record) d
                  ON i.record = d.record
                WHERE i.kind = 'follow'
-                 AND i.target_account IN (SELECT account FROM own_accounts)
-                 AND i.actor NOT IN (SELECT account FROM own_accounts)
+                 AND i.target_account IN ({own_in})
+                 AND i.actor NOT IN ({own_in})
                  {channel})
              WHERE rn = 1 {range}",
             channel = filters
@@ -171,7 +172,7 @@ pub fn cohorts(
                FROM interactions_raw e JOIN cohort_members m ON e.actor = m.actor
                WHERE e.kind IN ('like', 'reshare', 'reply', 'quote')
                  AND e.target_post IS NOT NULL
-                 AND e.target_account IN (SELECT account FROM own_accounts)
+                 AND e.target_account IN ({own_in})
                  AND CAST(e.at AS BIGINT) >= m.t)
              WHERE t + (k + 1) * {period} <= {end}
              GROUP BY cohort, k"

@@ -91,6 +91,7 @@ pub fn core(engine: &Engine, own: &[String], filters: &Filters, o: CoreOptions) 
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
+    let own_in = crate::own_in(own);
     let period = i64::from(o.period_days.max(1)) * DAY;
     let end = match (data_end(engine)?, filters.to) {
         (Some(e), Some(t)) => Some(e.min(t - 1)),
@@ -117,8 +118,8 @@ pub fn core(engine: &Engine, own: &[String], filters: &Filters, o: CoreOptions) 
     let engaged = format!(
         "FROM interactions_raw e
          WHERE e.kind IN ('like', 'reshare', 'reply', 'quote') AND e.target_post IS NOT NULL
-           AND e.target_account IN (SELECT account FROM own_accounts)
-           AND e.actor NOT IN (SELECT account FROM own_accounts)
+           AND e.target_account IN ({own_in})
+           AND e.actor NOT IN ({own_in})
            AND CAST(e.at AS BIGINT) <= {end} {channel}"
     );
     let mut activity: HashMap<String, Activity> = HashMap::new();

@@ -73,12 +73,13 @@ pub fn engagement(engine: &Engine, own: &[String], filters: &Filters) -> Result<
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
+    let own_in = crate::own_in(own);
     let camps = campaigns::load(engine)?;
     let posts = rows(
         engine,
         &format!(
             "SELECT p.post, CAST(p.at AS BIGINT) AS t, p.channel FROM posts_raw p
-             WHERE p.author IN (SELECT account FROM own_accounts) AND p.reply_to IS NULL{}
+             WHERE p.author IN ({own_in}) AND p.reply_to IS NULL{}
              ORDER BY p.at, p.post",
             filters.sql("p")
         ),
@@ -105,7 +106,7 @@ pub fn engagement(engine: &Engine, own: &[String], filters: &Filters) -> Result<
     register_posts(engine, &out)?;
     let engaged = format!(
         "FROM interactions_raw e JOIN own_post_source o ON e.target_post = o.post
-         WHERE e.kind IN {ENGAGEMENT_KINDS} AND e.actor NOT IN (SELECT account FROM own_accounts)"
+         WHERE e.kind IN {ENGAGEMENT_KINDS} AND e.actor NOT IN ({own_in})"
     );
     let index: HashMap<String, usize> = out
         .iter()
