@@ -28,7 +28,9 @@ pub struct Truth {
     pub friends: Vec<String>,
     /// Every conversion written to conversions.csv: from tagged links in
     /// own posts (`utm_medium=social`), from campaigns (`paid_social`, with
-    /// the campaign), and direct ones with no attribution.
+    /// the campaign), and direct ones with no attribution. Absent from
+    /// truth files written before conversions were generated.
+    #[serde(default)]
     pub conversions: Vec<TruthConversion>,
     pub counts: Counts,
 }
