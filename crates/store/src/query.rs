@@ -8,7 +8,7 @@
 //! | `accounts` | one row per account: latest handle, name, bio, status, `own`, first/last seen |
 //! | `persons` | one row per account with the person it belongs to (itself unless linked) |
 //! | `posts` | posts, with `deleted_at` when the post was deleted |
-//! | `interactions` | likes, reshares, replies, …, with `ended_at` when the record was deleted (an unfollow ends its follow) |
+//! | `interactions` | likes, reshares, replies, …, with `ended_at` when the record was deleted (an unfollow ends its follow, and names the followed account even when the follow was imported after it) |
 //! | `campaigns` | the latest imported version of each (channel, name) |
 //! | `conversions` | conversions as imported |
 //! | `deletions`, `account_observations`, `person_links`, `posts_raw`, `interactions_raw`, `campaigns_raw` | the stored tables themselves |
@@ -74,8 +74,16 @@ const VIEWS: &[(&str, &str)] = &[
     ),
     (
         "interactions",
-        "SELECT i.*, d.at AS ended_at FROM interactions_raw i
-         LEFT JOIN (SELECT record, min(at) AS at FROM deletions GROUP BY record) d ON i.record = d.record",
+        // An unfollow whose follow came in a later import is stored without a
+        // target; the view still names it, from the follow record it ends.
+        "SELECT i.actor, i.kind, i.channel, i.at, i.target_post,
+                COALESCE(i.target_account, f.target_account) AS target_account,
+                i.record, i.via, i.ends, i.import_id, i.source_file, i.source_pos,
+                d.at AS ended_at
+         FROM interactions_raw i
+         LEFT JOIN (SELECT record, min(at) AS at FROM deletions GROUP BY record) d ON i.record = d.record
+         LEFT JOIN (SELECT record, min(target_account) AS target_account FROM interactions_raw
+                    WHERE kind = 'follow' GROUP BY record) f ON i.ends = f.record",
     ),
     (
         "campaigns",

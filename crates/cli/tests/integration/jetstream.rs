@@ -274,3 +274,37 @@ fn the_real_jetstream_capture_imports_with_its_foreign_collections_rejected() {
     );
     assert_eq!(handle, 1);
 }
+
+#[test]
+fn an_unfollow_imported_before_its_follow_still_names_the_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let later = write_lines(
+        dir.path(),
+        "later.ndjson",
+        &[delete(
+            A,
+            "app.bsky.graph.follow",
+            "3kf9",
+            1_700_000_100_000_000,
+        )],
+    );
+    let earlier = write_lines(
+        dir.path(),
+        "earlier.ndjson",
+        &[follow(A, "3kf9", B, 1_700_000_000_000_000)],
+    );
+    // Imported out of order: the delete first, its follow afterwards.
+    import(&data, &[later.to_str().unwrap()]);
+    import(&data, &[earlier.to_str().unwrap()]);
+    let u = rows(
+        &data,
+        "SELECT target_account FROM interactions WHERE kind = 'unfollow'",
+    );
+    assert_eq!(u[0]["target_account"], format!("bluesky:{B}"));
+    let f = rows(
+        &data,
+        "SELECT ended_at IS NOT NULL AS ended FROM interactions WHERE kind = 'follow'",
+    );
+    assert_eq!(f[0]["ended"], true);
+}
