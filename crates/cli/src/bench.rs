@@ -21,28 +21,37 @@ pub enum Bench {
     Query(QueryArgs),
 }
 
+/// The generated community a benchmark runs on, made once and kept.
 #[derive(clap::Args)]
-pub struct QueryArgs {
+pub struct Generated {
     /// Events in the generated community.
     #[arg(long, default_value_t = 10_000_000)]
     events: u64,
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Where to keep the generated file and store between runs.
+    /// Where to keep the generated files and scratch stores between runs.
     #[arg(long)]
     dir: Option<PathBuf>,
 }
 
+impl Generated {
+    fn dir(&self) -> PathBuf {
+        self.dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("levain-bench"))
+    }
+}
+
+#[derive(clap::Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    input: Generated,
+}
+
 #[derive(clap::Args)]
 pub struct ImportArgs {
-    /// Events in the generated file.
-    #[arg(long, default_value_t = 10_000_000)]
-    events: u64,
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Where to keep the generated file between runs and the scratch stores.
-    #[arg(long)]
-    dir: Option<PathBuf>,
+    #[command(flatten)]
+    input: Generated,
     #[arg(long)]
     json: bool,
     /// Measure reading and parsing only (no store).
@@ -163,14 +172,13 @@ fn bench_input(dir: &Path, events: u64, seed: u64) -> anyhow::Result<PathBuf> {
 }
 
 fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
-    let dir = a
-        .dir
-        .unwrap_or_else(|| std::env::temp_dir().join("levain-bench"));
-    let input_dir = bench_input(&dir, a.events, a.seed)?;
+    let g = &a.input;
+    let dir = g.dir();
+    let input_dir = bench_input(&dir, g.events, g.seed)?;
     let file = input_dir.join(levain_synth::JETSTREAM_FILE);
     let bytes = std::fs::metadata(&file)?.len();
     // A tenth of the file, to show memory does not grow with input size.
-    let tenth = dir.join(format!("tenth-{}-{}.ndjson", a.events, a.seed));
+    let tenth = dir.join(format!("tenth-{}-{}.ndjson", g.events, g.seed));
     let mut events = 0u64;
     {
         let r = BufReader::with_capacity(1 << 20, std::fs::File::open(&file)?);
@@ -336,11 +344,10 @@ fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
 fn query(a: QueryArgs) -> anyhow::Result<ExitCode> {
     use levain_analytics::cohorts::{CohortBy, cohorts};
     use levain_analytics::engagement::engagement;
-    let dir = a
-        .dir
-        .unwrap_or_else(|| std::env::temp_dir().join("levain-bench"));
-    let input = bench_input(&dir, a.events, a.seed)?;
-    let store_dir = dir.join(format!("query-store-{}-{}", a.events, a.seed));
+    let g = &a.input;
+    let dir = g.dir();
+    let input = bench_input(&dir, g.events, g.seed)?;
+    let store_dir = dir.join(format!("query-store-{}-{}", g.events, g.seed));
     let truth: levain_synth::Truth =
         serde_json::from_slice(&std::fs::read(input.join(levain_synth::TRUTH_FILE))?)?;
     let own: Vec<String> = truth.own.iter().map(|o| o.account.clone()).collect();
