@@ -7,6 +7,7 @@
 //!   tables/<table>/*.parquet row segments (Parquet, Snappy)
 //!   tables/<table>/*.keys    sorted runs of natural keys (the key index)
 //!   rejects/<import>.ndjson  records an import could not read, with reasons
+//!   fraud/verdicts-*.parquet the latest fraud detection's verdicts
 //! ```
 //!
 //! Invariants a newcomer must keep:
@@ -30,7 +31,7 @@ pub mod status;
 mod writer;
 
 pub use error::{Result, StoreError};
-pub use manifest::{ImportRecord, Manifest};
+pub use manifest::{FraudMark, FraudRun, ImportRecord, Manifest};
 pub use writer::{AppendOutcome, Writer};
 
 use std::path::{Path, PathBuf};

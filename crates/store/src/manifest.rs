@@ -27,6 +27,13 @@ pub struct Manifest {
     /// Accounts declared as ours (`levain own add`).
     pub own: BTreeSet<String>,
     pub next_import: u64,
+    /// The latest `levain fraud` run, whose verdicts `--exclude-suspicious` uses.
+    #[serde(default)]
+    pub fraud: Option<FraudRun>,
+    /// The user's own verdicts (`levain fraud mark`), by account key; they
+    /// override the detector's and outlive its re-runs and re-imports.
+    #[serde(default)]
+    pub marks: BTreeMap<String, FraudMark>,
 }
 
 impl Default for Manifest {
@@ -39,6 +46,8 @@ impl Default for Manifest {
             imports: Vec::new(),
             own: BTreeSet::new(),
             next_import: 1,
+            fraud: None,
+            marks: BTreeMap::new(),
         }
     }
 }
@@ -61,6 +70,28 @@ pub struct Segment {
 pub struct KeyRun {
     pub file: String,
     pub keys: u64,
+}
+
+/// Where the verdicts of the latest `levain fraud` run are, and how they were made.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct FraudRun {
+    /// Parquet file of verdicts, relative to the root (schema: [`crate::query::verdicts_schema`]).
+    pub file: String,
+    pub accounts: u64,
+    pub suspicious: u64,
+    pub threshold: f64,
+    pub computed_at: String,
+    /// The store generation the detection read: older than the current one
+    /// means data was imported since.
+    pub data_generation: u64,
+}
+
+/// A verdict the user gave by hand.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct FraudMark {
+    /// `real` or `fake`.
+    pub verdict: String,
+    pub at: String,
 }
 
 /// One `levain import` run, as the summary reports it.
@@ -147,6 +178,7 @@ impl Manifest {
             files.extend(t.key_runs.iter().map(|k| k.file.clone()));
         }
         files.extend(self.imports.iter().filter_map(|i| i.rejects_file.clone()));
+        files.extend(self.fraud.iter().map(|f| f.file.clone()));
         files
     }
 }

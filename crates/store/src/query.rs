@@ -11,6 +11,9 @@
 //! | `interactions` | likes, reshares, replies, …, with `ended_at` when the record was deleted (an unfollow ends its follow, and names the followed account even when the follow was imported after it) |
 //! | `campaigns` | the latest imported version of each (channel, name) |
 //! | `conversions` | conversions as imported |
+//! | `fraud_verdicts` | the latest `levain fraud` run: account, score, suspicious, patterns, reasons |
+//! | `fraud_marks` | the user's own verdicts (`levain fraud mark`): account, verdict (`real`/`fake`), at |
+//! | `suspicious_accounts` | what `--exclude-suspicious` leaves out: the detector's suspicious accounts, minus those marked real, plus those marked fake |
 //! | `deletions`, `account_observations`, `person_links`, `posts_raw`, `interactions_raw`, `campaigns_raw` | the stored tables themselves |
 
 use std::path::Path;
@@ -26,6 +29,7 @@ use datafusion::datasource::listing::{
 };
 use datafusion::prelude::{SessionConfig, SessionContext};
 use levain_model::Table;
+use std::sync::LazyLock;
 
 use crate::error::Result;
 use crate::manifest::Manifest;
@@ -86,6 +90,12 @@ const VIEWS: &[(&str, &str)] = &[
                     WHERE kind = 'follow' GROUP BY record) f ON i.ends = f.record",
     ),
     (
+        "suspicious_accounts",
+        "SELECT account FROM fraud_verdicts WHERE suspicious
+           AND account NOT IN (SELECT account FROM fraud_marks WHERE verdict = 'real')
+         UNION SELECT account FROM fraud_marks WHERE verdict = 'fake'",
+    ),
+    (
         "campaigns",
         "SELECT channel, name, start, \"end\", spend, currency, promoted_posts, import_id, source_file, source_pos
          FROM (SELECT *, row_number() OVER (PARTITION BY channel, name ORDER BY import_id DESC, source_pos DESC) AS version
@@ -135,6 +145,36 @@ impl Engine {
             "own_accounts",
             Arc::new(MemTable::try_new(own_schema, vec![vec![own]])?),
         )?;
+        let verdict_files: Vec<String> = manifest
+            .fraud
+            .iter()
+            .map(|f| root.join(&f.file).to_string_lossy().into_owned())
+            .collect();
+        ctx.register_table(
+            "fraud_verdicts",
+            provider(verdicts_schema(), &verdict_files)?,
+        )?;
+        let marks_schema = Arc::new(Schema::new(vec![
+            Field::new("account", DataType::Utf8, false),
+            Field::new("verdict", DataType::Utf8, false),
+            Field::new("at", DataType::Utf8, false),
+        ]));
+        let marks = RecordBatch::try_new(
+            marks_schema.clone(),
+            vec![
+                Arc::new(StringArray::from_iter_values(manifest.marks.keys())),
+                Arc::new(StringArray::from_iter_values(
+                    manifest.marks.values().map(|m| &m.verdict),
+                )),
+                Arc::new(StringArray::from_iter_values(
+                    manifest.marks.values().map(|m| &m.at),
+                )),
+            ],
+        )?;
+        ctx.register_table(
+            "fraud_marks",
+            Arc::new(MemTable::try_new(marks_schema, vec![vec![marks]])?),
+        )?;
         let engine = Engine { ctx, runtime };
         for (name, sql) in VIEWS {
             engine.run(engine.ctx.sql(&format!("CREATE VIEW {name} AS {sql}")))?;
@@ -164,6 +204,21 @@ impl Engine {
             Ok((schema, batches))
         })
     }
+}
+
+/// Schema of the fraud verdicts file (`levain fraud`).
+pub fn verdicts_schema() -> SchemaRef {
+    static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
+        let list = || DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)));
+        Arc::new(Schema::new(vec![
+            Field::new("account", DataType::Utf8, false),
+            Field::new("score", DataType::Float64, false),
+            Field::new("suspicious", DataType::Boolean, false),
+            Field::new("patterns", list(), false),
+            Field::new("reasons", list(), false),
+        ]))
+    });
+    SCHEMA.clone()
 }
 
 fn provider(schema: SchemaRef, files: &[String]) -> Result<Arc<dyn TableProvider>> {

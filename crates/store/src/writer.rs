@@ -1,7 +1,7 @@
 //! The single writer: appends deduplicated segments, commits manifests,
 //! compacts.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,7 +18,9 @@ use levain_model::rows::Batch;
 
 use crate::error::{Result, io};
 use crate::keyindex;
-use crate::manifest::{ImportRecord, KeyRun, MANIFEST, Manifest, Segment, sync_dir};
+use crate::manifest::{
+    FraudMark, FraudRun, ImportRecord, KeyRun, MANIFEST, Manifest, Segment, sync_dir,
+};
 
 /// What [`Writer::append`] did with the rows it was given.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -46,6 +48,8 @@ pub struct Writer {
     _lock: File,
     manifest: Manifest,
     next_file: u64,
+    /// Files to delete once the next commit no longer names them.
+    obsolete: Vec<String>,
 }
 
 pub(crate) fn lock(root: &Path) -> Result<File> {
@@ -106,6 +110,7 @@ impl Writer {
             _lock: lock,
             manifest,
             next_file: 0,
+            obsolete: Vec::new(),
         };
         w.remove_leftovers()?;
         Ok(w)
@@ -124,7 +129,7 @@ impl Writer {
     fn remove_leftovers(&mut self) -> Result<()> {
         let keep = self.manifest.referenced_files();
         let _ = fs::remove_file(self.root.join(format!("{MANIFEST}.tmp")));
-        for dir in ["tables", "rejects"] {
+        for dir in ["tables", "rejects", "fraud"] {
             let base = self.root.join(dir);
             if !base.is_dir() {
                 continue;
@@ -272,7 +277,7 @@ impl Writer {
 
     /// Makes everything staged so far visible, atomically.
     pub fn commit(&mut self) -> Result<()> {
-        for dir in ["tables", "rejects"] {
+        for dir in ["tables", "rejects", "fraud"] {
             let d = self.root.join(dir);
             if d.is_dir() {
                 for sub in walk_dirs(&d)? {
@@ -281,7 +286,34 @@ impl Writer {
             }
         }
         self.manifest.generation += 1;
-        self.manifest.save(&self.root)
+        self.manifest.save(&self.root)?;
+        // Files the new manifest no longer names (replaced verdicts).
+        for rel in std::mem::take(&mut self.obsolete) {
+            let p = self.root.join(rel);
+            io(&p, fs::remove_file(&p))?;
+        }
+        Ok(())
+    }
+
+    /// The user's verdicts by account (`levain fraud mark`).
+    pub fn marks_mut(&mut self) -> &mut BTreeMap<String, FraudMark> {
+        &mut self.manifest.marks
+    }
+
+    /// Stages the verdicts of a fraud detection run, replacing the previous
+    /// run's at the next commit.
+    pub fn set_fraud_verdicts(&mut self, batch: &RecordBatch, mut run: FraudRun) -> Result<()> {
+        let dir = self.root.join("fraud");
+        io(&dir, fs::create_dir_all(&dir))?;
+        let rel = format!("fraud/verdicts-g{}.parquet", self.manifest.generation);
+        write_segment(&self.root.join(&rel), std::slice::from_ref(batch))?;
+        run.file = rel;
+        if let Some(old) = self.manifest.fraud.replace(run)
+            && Some(&old.file) != self.manifest.fraud.as_ref().map(|f| &f.file)
+        {
+            self.obsolete.push(old.file);
+        }
+        Ok(())
     }
 
     /// Rewrites each table with more than one segment or key run into

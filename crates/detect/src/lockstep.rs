@@ -1,0 +1,375 @@
+//! Lockstep engagement (like farms), after CopyCatch (Beutel et al.,
+//! WWW'13) and SynchroTrap (Cao et al., CCS'14): groups of accounts that
+//! engage with the same set of posts, each time within a short window of
+//! one another.
+//!
+//! 1. For every post, accounts whose engagements fall within `window` of
+//!    each other form co-engaging pairs; a pair's count is the number of
+//!    posts on which it co-engaged (SynchroTrap's pairwise similarity).
+//! 2. A pair is linked when it co-engaged on at least `min_posts` posts and
+//!    far more often than chance: under independence, accounts engaging
+//!    with n_a and n_b posts meet on about n_a·n_b·Σc²/M² posts (c the
+//!    posts' engagement counts, M their sum), a share q of those meetings
+//!    falling within the window (measured on the data); the Poisson tail of
+//!    the observed count must be below `alpha`. Linked components of at
+//!    least `min_accounts` are candidates.
+//! 3. Each candidate is refined as CopyCatch does: the group's posts are
+//!    those most members engaged with, each post gets the median time of
+//!    its members' engagements, and a member stays if it engaged with at
+//!    least `min_share` of the group's posts within `window` of that time.
+//!
+//! Windows from minutes to a day are tried in turn, tightest first; an
+//! account is reported once, at the tightest window that caught it.
+
+use std::collections::HashMap;
+
+use crate::activity::{Activity, DAY, MIN, NONE, duration};
+use crate::finding::{Findings, Flag, Group, Pattern, Target};
+
+#[derive(Clone, Debug)]
+pub struct LockstepConfig {
+    /// Windows tried, tightest first (µs).
+    pub windows: Vec<i64>,
+    pub min_accounts: usize,
+    pub min_posts: u32,
+    pub min_share: f64,
+    pub alpha: f64,
+    /// A post with more engagements inside one window than this is sampled
+    /// down for pair counting (the pairs grow quadratically).
+    pub max_window_accounts: usize,
+}
+
+impl Default for LockstepConfig {
+    fn default() -> Self {
+        LockstepConfig {
+            windows: vec![10 * MIN, 60 * MIN, DAY],
+            min_accounts: 5,
+            min_posts: 5,
+            min_share: 0.5,
+            alpha: 1e-6,
+            max_window_accounts: 400,
+        }
+    }
+}
+
+pub fn detect(act: &Activity, cfg: &LockstepConfig) -> Findings {
+    // (post, time, actor) of every engagement with a post by a non-own account.
+    let mut by_post: Vec<Vec<(i64, u32)>> = vec![Vec::new(); act.posts.len()];
+    for e in &act.events {
+        if e.kind.engages() && e.post != NONE && !act.is_own(e.actor) {
+            by_post[e.post as usize].push((e.at, e.actor));
+        }
+    }
+    for v in &mut by_post {
+        v.sort_unstable();
+        v.dedup_by_key(|x| x.1);
+    }
+    let mut posts_of = vec![0u32; act.accounts.len()];
+    let (mut m, mut sq) = (0f64, 0f64);
+    for v in &by_post {
+        for &(_, a) in v {
+            posts_of[a as usize] += 1;
+        }
+        m += v.len() as f64;
+        sq += (v.len() as f64).powi(2);
+    }
+    // Chance that two given accounts both engage with the same post.
+    let meet = if m > 0.0 { sq / (m * m) } else { 0.0 };
+    let mut out = Findings::default();
+    let mut taken = vec![false; act.accounts.len()];
+    for &window in &cfg.windows {
+        let (pairs, q) = co_engaging_pairs(&by_post, window, cfg.max_window_accounts, &taken);
+        let mut uf = UnionFind::new(act.accounts.len());
+        for (&(a, b), &n) in &pairs {
+            let expected =
+                f64::from(posts_of[a as usize]) * f64::from(posts_of[b as usize]) * meet * q;
+            if n >= cfg.min_posts && crate::stats::poisson_tail(u64::from(n), expected) < cfg.alpha
+            {
+                uf.union(a, b);
+            }
+        }
+        let mut comps: HashMap<u32, Vec<u32>> = HashMap::new();
+        for &(a, b) in pairs.keys() {
+            for x in [a, b] {
+                if uf.size(x) >= cfg.min_accounts {
+                    comps.entry(uf.find(x)).or_default().push(x);
+                }
+            }
+        }
+        let mut comps: Vec<Vec<u32>> = comps
+            .into_values()
+            .map(|mut v| {
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect();
+        comps.sort();
+        for members in comps {
+            if let Some((group, flags)) = refine(act, &by_post, &members, window, cfg) {
+                for f in &flags {
+                    taken[f.account as usize] = true;
+                }
+                out.flags.extend(flags);
+                out.groups.push(group);
+            }
+        }
+    }
+    out
+}
+
+/// Pairs (a < b) with the number of posts they engaged with within `window`
+/// of each other, and the share of same-post pairs that fall within it.
+/// Accounts already `taken` at a tighter window are left out.
+fn co_engaging_pairs(
+    by_post: &[Vec<(i64, u32)>],
+    window: i64,
+    cap: usize,
+    taken: &[bool],
+) -> (HashMap<(u32, u32), u32>, f64) {
+    let mut pairs: HashMap<(u32, u32), u32> = HashMap::new();
+    let (mut within, mut all) = (0f64, 0f64);
+    let mut seen_on_post: HashMap<(u32, u32), ()> = HashMap::new();
+    for v in by_post {
+        if v.len() < 2 {
+            continue;
+        }
+        let v: Vec<(i64, u32)> = v.iter().copied().filter(|x| !taken[x.1 as usize]).collect();
+        seen_on_post.clear();
+        let n = v.len() as f64;
+        all += n * (n - 1.0) / 2.0;
+        let mut lo = 0;
+        for hi in 0..v.len() {
+            while v[hi].0 - v[lo].0 > window {
+                lo += 1;
+            }
+            within += (hi - lo) as f64;
+            // Pairs ending at `hi`; a crowded window is thinned deterministically.
+            let span = hi - lo;
+            let step = span.div_ceil(cap).max(1);
+            let mut j = lo;
+            while j < hi {
+                let (a, b) = (v[j].1.min(v[hi].1), v[j].1.max(v[hi].1));
+                if seen_on_post.insert((a, b), ()).is_none() {
+                    *pairs.entry((a, b)).or_default() += 1;
+                }
+                j += step;
+            }
+        }
+    }
+    (pairs, if all > 0.0 { within / all } else { 0.0 })
+}
+
+/// CopyCatch's refinement of one candidate group; `None` when too little is left.
+fn refine(
+    act: &Activity,
+    by_post: &[Vec<(i64, u32)>],
+    members: &[u32],
+    window: i64,
+    cfg: &LockstepConfig,
+) -> Option<(Group, Vec<Flag>)> {
+    let is_member: HashMap<u32, ()> = members.iter().map(|&m| (m, ())).collect();
+    // Posts engaged by at least half the members, with their members' times.
+    let mut posts: Vec<(u32, Vec<(i64, u32)>)> = Vec::new();
+    for (p, v) in by_post.iter().enumerate() {
+        if v.len() * 2 < members.len() {
+            continue;
+        }
+        let hits: Vec<(i64, u32)> = v
+            .iter()
+            .copied()
+            .filter(|x| is_member.contains_key(&x.1))
+            .collect();
+        if hits.len() * 2 >= members.len() {
+            posts.push((p as u32, hits));
+        }
+    }
+    if (posts.len() as u32) < cfg.min_posts {
+        return None;
+    }
+    // Each post's centre: the median time of its members' engagements.
+    let mut hits_of: HashMap<u32, u32> = HashMap::new();
+    let (mut from, mut to) = (i64::MAX, i64::MIN);
+    for (_, hits) in &posts {
+        let centre = hits[hits.len() / 2].0;
+        for &(t, a) in hits {
+            if (t - centre).abs() <= window {
+                *hits_of.entry(a).or_default() += 1;
+                from = from.min(t);
+                to = to.max(t);
+            }
+        }
+    }
+    let n_posts = posts.len() as u32;
+    let mut kept: Vec<(u32, u32)> = hits_of
+        .into_iter()
+        .filter(|&(_, h)| f64::from(h) >= cfg.min_share * f64::from(n_posts))
+        .collect();
+    if kept.len() < cfg.min_accounts {
+        return None;
+    }
+    kept.sort_unstable();
+    let others = kept.len() - 1;
+    let when = duration(window);
+    // A bigger, more complete group is stronger evidence.
+    let size_factor = (kept.len() as f64 / 10.0).min(1.0) * (f64::from(n_posts) / 10.0).min(1.0);
+    let flags = kept
+        .iter()
+        .map(|&(a, h)| Flag {
+            account: a,
+            pattern: Pattern::LikeFarm,
+            strength: (0.55 + 0.45 * size_factor) * (f64::from(h) / f64::from(n_posts)).sqrt(),
+            reason: format!(
+                "engaged with {h} of the same {n_posts} posts as {others} other accounts, each time within {when} of them"
+            ),
+        })
+        .collect();
+    let group = Group {
+        pattern: Pattern::LikeFarm,
+        accounts: kept.iter().map(|k| k.0).collect(),
+        targets: posts.iter().map(|(p, _)| Target::Post(*p)).collect(),
+        from,
+        to,
+        reasons: vec![format!(
+            "{} accounts engaged with the same {n_posts} posts, each time within {when} of one another{}",
+            kept.len(),
+            authors(act, &posts)
+        )],
+    };
+    Some((group, flags))
+}
+
+fn authors(act: &Activity, posts: &[(u32, Vec<(i64, u32)>)]) -> String {
+    let mut names: Vec<String> = posts
+        .iter()
+        .map(|(p, _)| act.name(act.posts[*p as usize].author))
+        .collect();
+    names.sort();
+    names.dedup();
+    match names.len() {
+        0 => String::new(),
+        1..=3 => format!(" (posts by {})", names.join(", ")),
+        n => format!(" (posts by {n} authors)"),
+    }
+}
+
+/// Disjoint sets with union by size.
+pub(crate) struct UnionFind {
+    parent: Vec<u32>,
+    size: Vec<u32>,
+}
+
+impl UnionFind {
+    pub(crate) fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+            size: vec![1; n],
+        }
+    }
+    pub(crate) fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = p;
+        }
+        x
+    }
+    pub(crate) fn union(&mut self, a: u32, b: u32) {
+        let (mut a, mut b) = (self.find(a), self.find(b));
+        if a == b {
+            return;
+        }
+        if self.size[a as usize] < self.size[b as usize] {
+            std::mem::swap(&mut a, &mut b);
+        }
+        self.parent[b as usize] = a;
+        self.size[a as usize] += self.size[b as usize];
+    }
+    pub(crate) fn size(&mut self, x: u32) -> usize {
+        let r = self.find(x);
+        self.size[r as usize] as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::activity::Kind;
+    use crate::activity::testing::*;
+
+    /// 12 farm accounts like 20 posts within 5 min of publication; 40 honest
+    /// accounts like the same posts at random over two days.
+    fn scene(farm_delay: i64) -> (Activity, Vec<u32>) {
+        let mut s = Scene::new();
+        let farm: Vec<u32> = (0..12).map(|i| s.acct(&format!("farm{i}"))).collect();
+        let honest: Vec<u32> = (0..40).map(|i| s.acct(&format!("honest{i}"))).collect();
+        let mut x: u64 = 7;
+        let mut rnd = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for p in 0..20 {
+            let t = p as i64 * DAY;
+            let post = s.post(&format!("p{p}"), 0, t);
+            for (i, &f) in farm.iter().enumerate() {
+                if (p + i) % 10 != 0 {
+                    s.engage(
+                        f,
+                        Kind::Like,
+                        post,
+                        t + farm_delay + (rnd() % 300) as i64 * 1_000_000,
+                    );
+                }
+            }
+            for &h in &honest {
+                if rnd() % 3 == 0 {
+                    s.engage(h, Kind::Like, post, t + (rnd() % (2 * DAY as u64)) as i64);
+                }
+            }
+        }
+        (s.finish(), farm)
+    }
+
+    #[test]
+    fn finds_the_farm_and_only_the_farm() {
+        let (act, farm) = scene(MIN);
+        let found = detect(&act, &LockstepConfig::default());
+        let mut flagged: Vec<u32> = found.flags.iter().map(|f| f.account).collect();
+        flagged.sort_unstable();
+        assert_eq!(flagged, farm);
+        assert_eq!(found.groups.len(), 1);
+        assert_eq!(found.groups[0].targets.len(), 20);
+        let reason = &found.flags[0].reason;
+        assert!(
+            reason.contains("of the same 20 posts as 11 other accounts"),
+            "{reason}"
+        );
+        assert!(reason.contains("within 10 min"), "{reason}");
+    }
+
+    #[test]
+    fn a_farm_spread_over_hours_is_caught_at_a_wider_window() {
+        // Each farm like 0–5 min after a common 3 h delay: still lockstep.
+        let (act, farm) = scene(3 * HOUR);
+        let found = detect(&act, &LockstepConfig::default());
+        assert_eq!(found.flags.len(), farm.len());
+    }
+
+    #[test]
+    fn honest_likers_alone_form_no_group() {
+        let (act, _) = scene(MIN);
+        let farm_free = Activity {
+            events: act
+                .events
+                .iter()
+                .copied()
+                .filter(|e| !act.accounts[e.actor as usize].key.starts_with("farm"))
+                .collect(),
+            ..act.clone()
+        };
+        let found = detect(&farm_free, &LockstepConfig::default());
+        assert!(found.flags.is_empty(), "{:?}", found.flags.first());
+    }
+}
