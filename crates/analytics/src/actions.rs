@@ -64,7 +64,9 @@ pub fn actions(
     days: u32,
     limit: usize,
 ) -> Result<Actions> {
-    filters.check()?;
+    filters.check(engine)?;
+    let cut_e_actor = filters.cut("e.actor");
+    let cut_r_author = filters.cut("r.author");
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
@@ -89,7 +91,7 @@ pub fn actions(
             "SELECT r.post, r.author, r.text, r.url, CAST(r.at AS BIGINT) AS t
              FROM posts_raw r
              JOIN posts_raw p ON r.reply_to = p.post
-             WHERE p.author IN ({own_sql}) AND r.author NOT IN ({own_sql})
+             WHERE p.author IN ({own_sql}) AND r.author NOT IN ({own_sql}){cut_r_author}
                AND CAST(r.at AS BIGINT) > {since} AND CAST(r.at AS BIGINT) <= {end}
                AND NOT EXISTS (SELECT 1 FROM posts_raw x
                                WHERE x.reply_to = r.post AND x.author IN ({own_sql}))
@@ -129,7 +131,7 @@ pub fn actions(
                  FROM (SELECT e.actor, e.target_post, min(CAST(e.at AS BIGINT)) AS first_t
                        FROM interactions_raw e
                        WHERE e.kind IN ('like', 'reshare', 'reply', 'quote') AND e.target_post IS NOT NULL
-                         AND e.target_account IN ({own_sql}) AND e.actor NOT IN ({own_sql})
+                         AND e.target_account IN ({own_sql}) AND e.actor NOT IN ({own_sql}){cut_e_actor}
                          AND CAST(e.at AS BIGINT) <= {end}
                          -- only accounts active in the window can have become repeat engagers in it
                          AND e.actor IN (SELECT w.actor FROM interactions_raw w
@@ -187,7 +189,7 @@ pub fn actions(
             "SELECT p.post, p.author, p.url, p.text, CAST(p.at AS BIGINT) AS t, amp.n
              FROM (SELECT e.actor, count(*) AS n FROM interactions_raw e
                    WHERE e.kind IN ('reshare', 'quote') AND e.target_account IN ({own_sql})
-                     AND e.actor NOT IN ({own_sql})
+                     AND e.actor NOT IN ({own_sql}){cut_e_actor}
                      AND CAST(e.at AS BIGINT) > {quarter} AND CAST(e.at AS BIGINT) <= {end}
                    GROUP BY e.actor ORDER BY n DESC, e.actor LIMIT 10) amp
              JOIN posts_raw p ON p.author = amp.actor

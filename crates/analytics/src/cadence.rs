@@ -93,7 +93,9 @@ pub fn cadence(
     tz: &str,
     min_weeks: u32,
 ) -> Result<Cadence> {
-    filters.check()?;
+    filters.check(engine)?;
+    let cut_e_actor = filters.cut("e.actor");
+    let cut_i_actor = filters.cut("i.actor");
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
@@ -109,7 +111,7 @@ pub fn cadence(
              FROM posts_raw p
              LEFT JOIN interactions_raw e ON e.target_post = p.post
                AND e.kind IN ('like', 'reshare', 'reply', 'quote')
-               AND e.actor NOT IN ({own_in})
+               AND e.actor NOT IN ({own_in}){cut_e_actor}
              WHERE p.author IN ({own_in}) AND p.reply_to IS NULL{}
              GROUP BY p.channel, p.author, p.post, p.at",
             filters.sql("p")
@@ -132,7 +134,7 @@ pub fn cadence(
          FROM interactions_raw i
          LEFT JOIN (SELECT record, min(at) AS at FROM deletions GROUP BY record) d ON i.record = d.record
          WHERE i.kind = 'follow' AND i.target_account IN ({own_in})
-           AND i.actor NOT IN ({own_in})"),
+           AND i.actor NOT IN ({own_in}){cut_i_actor}"),
     )? {
         let c = changes.entry(s(&r, "target_account")).or_default();
         c.push((i(&r, "t").unwrap_or(0), 1));
@@ -235,7 +237,7 @@ pub fn cadence(
              FROM interactions_raw e
              WHERE e.kind IN ('like', 'reshare', 'reply', 'quote') AND e.target_post IS NOT NULL
                AND e.target_account IN ({own_in})
-               AND e.actor NOT IN ({own_in}){}
+               AND e.actor NOT IN ({own_in}){cut_e_actor}{}
              GROUP BY 1",
             filters.sql("e")
         ),

@@ -73,7 +73,8 @@ pub fn cohorts(
     period_days: u32,
     by: CohortBy,
 ) -> Result<Cohorts> {
-    filters.check()?;
+    filters.check(engine)?;
+    let cut_i_actor = filters.cut("i.actor");
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
@@ -95,7 +96,7 @@ pub fn cohorts(
                  ON i.record = d.record
                WHERE i.kind = 'follow'
                  AND i.target_account IN ({own_in})
-                 AND i.actor NOT IN ({own_in})
+                 AND i.actor NOT IN ({own_in}){cut_i_actor}
                  {channel})
              WHERE rn = 1 {range}",
             channel = filters

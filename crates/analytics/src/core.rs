@@ -87,7 +87,8 @@ impl Activity {
 }
 
 pub fn core(engine: &Engine, own: &[String], filters: &Filters, o: CoreOptions) -> Result<Core> {
-    filters.check()?;
+    filters.check(engine)?;
+    let cut_e_actor = filters.cut("e.actor");
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
@@ -119,7 +120,7 @@ pub fn core(engine: &Engine, own: &[String], filters: &Filters, o: CoreOptions) 
         "FROM interactions_raw e
          WHERE e.kind IN ('like', 'reshare', 'reply', 'quote') AND e.target_post IS NOT NULL
            AND e.target_account IN ({own_in})
-           AND e.actor NOT IN ({own_in})
+           AND e.actor NOT IN ({own_in}){cut_e_actor}
            AND CAST(e.at AS BIGINT) <= {end} {channel}"
     );
     let mut activity: HashMap<String, Activity> = HashMap::new();

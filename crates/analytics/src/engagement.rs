@@ -69,7 +69,8 @@ pub const PAID_RULE: &str = "a post is paid when a campaign lists it in promoted
 const ENGAGEMENT_KINDS: &str = "('like', 'reshare', 'reply', 'quote')";
 
 pub fn engagement(engine: &Engine, own: &[String], filters: &Filters) -> Result<Engagement> {
-    filters.check()?;
+    filters.check(engine)?;
+    let cut_e_actor = filters.cut("e.actor");
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
@@ -106,7 +107,7 @@ pub fn engagement(engine: &Engine, own: &[String], filters: &Filters) -> Result<
     register_posts(engine, &out)?;
     let engaged = format!(
         "FROM interactions_raw e JOIN own_post_source o ON e.target_post = o.post
-         WHERE e.kind IN {ENGAGEMENT_KINDS} AND e.actor NOT IN ({own_in})"
+         WHERE e.kind IN {ENGAGEMENT_KINDS} AND e.actor NOT IN ({own_in}){cut_e_actor}"
     );
     let index: HashMap<String, usize> = out
         .iter()

@@ -54,7 +54,7 @@ pub enum AnalyticsError {
     )]
     UnknownTimeZone(String),
     #[error(
-        "--exclude-suspicious needs the fraud detector's verdicts, which this version of levain does not compute yet; run without it"
+        "--exclude-suspicious needs the fraud detector's verdicts, and there are none yet: run `levain fraud` first"
     )]
     SuspiciousNotAvailable,
 }
@@ -63,11 +63,27 @@ pub type Result<T> = std::result::Result<T, AnalyticsError>;
 
 impl Filters {
     /// Refuses what cannot be honoured rather than silently ignoring it.
-    pub fn check(&self) -> Result<()> {
+    pub fn check(&self, engine: &Engine) -> Result<()> {
         if self.exclude_suspicious {
-            return Err(AnalyticsError::SuspiciousNotAvailable);
+            let r = rows(
+                engine,
+                "SELECT (SELECT count(*) FROM fraud_verdicts) + (SELECT count(*) FROM fraud_marks) AS n",
+            )?;
+            if r.first().is_none_or(|r| u(r, "n") == 0) {
+                return Err(AnalyticsError::SuspiciousNotAvailable);
+            }
         }
         Ok(())
+    }
+
+    /// SQL that leaves out the actions of suspicious accounts (the fraud
+    /// detector's verdicts with the user's marks) from `column`, when asked.
+    fn cut(&self, column: &str) -> String {
+        if self.exclude_suspicious {
+            format!(" AND {column} NOT IN (SELECT account FROM suspicious_accounts)")
+        } else {
+            String::new()
+        }
     }
 
     /// SQL conditions on a table alias with `at` and `channel` columns.
