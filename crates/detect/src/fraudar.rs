@@ -228,6 +228,9 @@ pub struct DenseConfig {
     pub max_rounds: usize,
     /// Peeling prefixes used as seeds: sizes n/2^k for k < this.
     pub seeds: usize,
+    /// Seeds are halved side by side until their edges are this many times
+    /// the Chung–Lu expectation, then refined node by node.
+    pub switch_rho: f64,
 }
 
 impl Default for DenseConfig {
@@ -239,6 +242,7 @@ impl Default for DenseConfig {
             min_inside: 2,
             max_rounds: 40,
             seeds: 14,
+            switch_rho: 4.0,
         }
     }
 }
@@ -390,6 +394,59 @@ fn select_side(
 /// towards the block before the strict test applies.
 fn refine(g: &Bipartite, mut c: Cand, cfg: &DenseConfig) -> Cand {
     let total = g.n_edges() as f64;
+    // Phase 1: a loose seed is barely enriched (camouflaged fraud actors
+    // send half their edges outside it), so a strict test would empty it.
+    // Halve one side at a time, keeping the members whose edges into the
+    // other side most exceed their expectation; targets first, since fraud
+    // targets stand out before camouflaged fraud actors do.
+    let mut cols_turn = true;
+    for _ in 0..64 {
+        let s = stats(g, &c);
+        if s.n_r == 0 || s.n_c == 0 {
+            return c;
+        }
+        let rho = s.e / (s.vol_r * s.vol_c / total);
+        if rho >= cfg.switch_rho || (s.n_r <= 2 && s.n_c <= 2) {
+            break;
+        }
+        let (rows, vol_other) = if cols_turn {
+            (false, s.vol_r)
+        } else {
+            (true, s.vol_c)
+        };
+        cols_turn = !cols_turn;
+        let (members, other) = if rows {
+            (&c.in_r, &c.in_c)
+        } else {
+            (&c.in_c, &c.in_r)
+        };
+        let n = members.len() as u32;
+        let mut dev: Vec<(f64, u32)> = (0..n)
+            .into_par_iter()
+            .filter(|&v| members[v as usize])
+            .map(|v| {
+                let nb = if rows { g.row(v) } else { g.col(v) };
+                let k = nb.iter().filter(|&&u| other[u as usize]).count() as f64;
+                let mu = nb.len() as f64 * vol_other / total;
+                // Signed Poisson deviance: ~ z²/2 with the sign of k − μ.
+                let d = if k > mu {
+                    surprise(k, mu)
+                } else {
+                    -(mu - k - if k > 0.0 { k * (mu / k).ln() } else { 0.0 })
+                };
+                (d, v)
+            })
+            .collect();
+        if dev.len() <= 1 {
+            continue;
+        }
+        dev.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let keep = dev.len().div_ceil(2);
+        let side = if rows { &mut c.in_r } else { &mut c.in_c };
+        for &(_, v) in &dev[keep..] {
+            side[v as usize] = false;
+        }
+    }
     for round in 0..cfg.max_rounds {
         let sig = (cfg.node_significance * (round as f64 + 1.0) / 4.0).min(cfg.node_significance);
         let s = stats(g, &c);
@@ -444,13 +501,22 @@ pub fn dense_blocks(g: &Bipartite, cfg: &DenseConfig) -> Vec<DenseBlock> {
 }
 
 fn best_block(g: &Bipartite, cfg: &DenseConfig) -> Option<DenseBlock> {
+    candidates(g, cfg)
+        .into_iter()
+        .map(|(_, b)| b)
+        .max_by(|a, b| a.score.total_cmp(&b.score))
+}
+
+/// Every seed of one [`dense_blocks`] round with its refined block (for
+/// diagnostics): (seed rows, seed cols) and the block.
+pub fn candidates(g: &Bipartite, cfg: &DenseConfig) -> Vec<((Vec<u32>, Vec<u32>), DenseBlock)> {
+    let mut out = Vec::new();
     if g.n_edges() == 0 {
-        return None;
+        return out;
     }
     let w = log_col_weights(g);
     let (order, _, _) = peel_order(g, &w);
     let n = order.len();
-    let mut best: Option<DenseBlock> = None;
     for k in 0..cfg.seeds {
         let keep = n >> (k + 1);
         if keep < 4 {
@@ -466,15 +532,14 @@ fn best_block(g: &Bipartite, cfg: &DenseConfig) -> Option<DenseBlock> {
         let c = refine(g, c, cfg);
         let s = stats(g, &c);
         let sig = significance(g, &s);
-        if best.as_ref().is_none_or(|b| sig > b.score) {
-            best = Some(DenseBlock {
-                rows: (0..g.n_rows()).filter(|&r| c.in_r[r as usize]).collect(),
-                cols: (0..g.n_cols()).filter(|&j| c.in_c[j as usize]).collect(),
-                score: sig,
-            });
-        }
+        let b = DenseBlock {
+            rows: (0..g.n_rows()).filter(|&r| c.in_r[r as usize]).collect(),
+            cols: (0..g.n_cols()).filter(|&j| c.in_c[j as usize]).collect(),
+            score: sig,
+        };
+        out.push(((rows, cols), b));
     }
-    best
+    out
 }
 
 #[cfg(test)]
