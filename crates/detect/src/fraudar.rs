@@ -92,7 +92,29 @@ impl MinTree {
     #[inline]
     pub fn add(&mut self, i: u32, d: f64) {
         let v = self.vals[i as usize] + d;
-        self.set(i, v);
+        if d <= 0.0 {
+            self.decrease(i, v)
+        } else {
+            self.set(i, v);
+        }
+    }
+
+    /// Lowers the value of `i`: the winner of an ancestor can only become
+    /// `i`, so the walk stops at the first ancestor `i` does not win.
+    #[inline]
+    pub fn decrease(&mut self, i: u32, v: f64) {
+        self.vals[i as usize] = v;
+        let mut p = (self.leaves + i as usize) >> 1;
+        while p >= 1 {
+            let w = self.tree[p];
+            let wv = self.vals[w as usize];
+            if w == i || v < wv || (v == wv && i < w) {
+                self.tree[p] = i;
+                p >>= 1;
+            } else {
+                break;
+            }
+        }
     }
 }
 
@@ -300,100 +322,76 @@ fn ln_choose(n: f64, k: f64) -> f64 {
     k * (n * std::f64::consts::E / k).ln()
 }
 
-/// A candidate block under evaluation.
-struct Cand {
-    in_r: Vec<bool>,
-    in_c: Vec<bool>,
+/// Edge counts from one side's members into the other side's nodes,
+/// touching only the members' neighbourhoods (O(volume), not O(E)).
+struct Counter {
+    k: Vec<u32>,
+    touched: Vec<u32>,
 }
 
-/// Statistics of a candidate: edges inside, volumes, expectation.
-#[derive(Clone, Copy, Debug, Default)]
-struct Stats {
-    e: f64,
-    vol_r: f64,
-    vol_c: f64,
-    n_r: usize,
-    n_c: usize,
-}
+impl Counter {
+    fn new(n: u32) -> Counter {
+        Counter {
+            k: vec![0; n as usize],
+            touched: Vec::new(),
+        }
+    }
 
-fn stats(g: &Bipartite, c: &Cand) -> Stats {
-    let (e, vol_r, n_r) = (0..g.n_rows())
-        .into_par_iter()
-        .filter(|&r| c.in_r[r as usize])
-        .map(|r| {
-            let k = g.row(r).iter().filter(|&&j| c.in_c[j as usize]).count();
-            (k as f64, g.row_deg(r) as f64, 1usize)
-        })
-        .reduce(|| (0.0, 0.0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
-    let (vol_c, n_c) = (0..g.n_cols())
-        .into_par_iter()
-        .filter(|&j| c.in_c[j as usize])
-        .map(|j| (g.col_deg(j) as f64, 1usize))
-        .reduce(|| (0.0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    Stats {
-        e,
-        vol_r,
-        vol_c,
-        n_r,
-        n_c,
+    /// Counts, for every node of the side `to_rows` names, its edges to `from`.
+    fn count(&mut self, g: &Bipartite, to_rows: bool, from: &[u32]) {
+        for &v in &self.touched {
+            self.k[v as usize] = 0;
+        }
+        self.touched.clear();
+        for &u in from {
+            let nb = if to_rows { g.col(u) } else { g.row(u) };
+            for &v in nb {
+                let k = &mut self.k[v as usize];
+                if *k == 0 {
+                    self.touched.push(v);
+                }
+                *k += 1;
+            }
+        }
     }
 }
 
-/// Significance of a block in nats: Poisson surprise of its edges against
-/// the Chung–Lu expectation, minus ln of the number of blocks of its shape.
-fn significance(g: &Bipartite, s: &Stats) -> f64 {
+fn volume(g: &Bipartite, rows: bool, members: &[u32]) -> f64 {
+    members
+        .iter()
+        .map(|&v| if rows { g.row_deg(v) } else { g.col_deg(v) } as f64)
+        .sum()
+}
+
+/// Signed Poisson deviance of `k` observed against `mu` expected: about z²/2,
+/// with the sign of `k − μ`.
+fn signed_deviance(k: f64, mu: f64) -> f64 {
+    if k > mu {
+        surprise(k, mu)
+    } else {
+        -(mu - k - if k > 0.0 { k * (mu / k).ln() } else { 0.0 })
+    }
+}
+
+/// Significance of a block in nats: Poisson surprise of its `e` edges
+/// against the Chung–Lu expectation, minus ln of the number of blocks of its
+/// shape (a union bound over all blocks of that size).
+fn significance(g: &Bipartite, e: f64, vol_r: f64, vol_c: f64, n_r: usize, n_c: usize) -> f64 {
     let total = g.n_edges() as f64;
-    if total == 0.0 || s.n_r == 0 || s.n_c == 0 {
+    if total == 0.0 || n_r == 0 || n_c == 0 {
         return f64::NEG_INFINITY;
     }
-    let mu = s.vol_r * s.vol_c / total;
-    surprise(s.e, mu)
-        - ln_choose(g.n_rows() as f64, s.n_r as f64)
-        - ln_choose(g.n_cols() as f64, s.n_c as f64)
+    let mu = vol_r * vol_c / total;
+    surprise(e, mu)
+        - ln_choose(g.n_rows() as f64, n_r as f64)
+        - ln_choose(g.n_cols() as f64, n_c as f64)
 }
 
-/// Which nodes of one side belong with `other` (the block's other side):
-/// edges into it well above the Chung–Lu expectation `deg·vol(other)/E`,
-/// both as a likelihood-ratio gain at the block's enrichment `rho` and as a
-/// per-node Poisson significance.
-#[allow(clippy::too_many_arguments)]
-fn select_side(
-    g: &Bipartite,
-    rows: bool,
-    other: &[bool],
-    vol_other: f64,
-    total: f64,
-    rho: f64,
-    cfg: &DenseConfig,
-    sig: f64,
-) -> Vec<bool> {
-    // A node joins when k·ln ρ > μ(ρ − 1), i.e. k/μ above (ρ−1)/ln ρ, the
-    // break-even of the block's log-likelihood; never below 1.5×.
-    let theta = if rho > 1.0 + 1e-9 {
-        ((rho - 1.0) / rho.ln()).max(1.5)
-    } else {
-        1.5
-    };
-    let n = if rows { g.n_rows() } else { g.n_cols() };
-    (0..n)
-        .into_par_iter()
-        .map(|v| {
-            let nb = if rows { g.row(v) } else { g.col(v) };
-            let k = nb.iter().filter(|&&u| other[u as usize]).count() as u32;
-            if k < cfg.min_inside {
-                return false;
-            }
-            let mu = nb.len() as f64 * vol_other / total;
-            k as f64 > theta * mu && poisson_upper_nats(k, mu) >= sig
-        })
-        .collect()
-}
-
-/// Alternating refinement: actors given targets, targets given actors, until
-/// stable. The node significance is ramped up so early, loose seeds can shrink
-/// towards the block before the strict test applies.
-fn refine(g: &Bipartite, mut c: Cand, cfg: &DenseConfig) -> Cand {
+/// Refines a seed (rows, cols) into a block; returns it with its significance.
+fn refine(g: &Bipartite, mut rows: Vec<u32>, mut cols: Vec<u32>, cfg: &DenseConfig) -> DenseBlock {
     let total = g.n_edges() as f64;
+    let mut cr = Counter::new(g.n_rows());
+    let mut cc = Counter::new(g.n_cols());
     // Phase 1: a loose seed is barely enriched (camouflaged fraud actors
     // send half their edges outside it), so a strict test would empty it.
     // Halve one side at a time, keeping the members whose edges into the
@@ -401,97 +399,122 @@ fn refine(g: &Bipartite, mut c: Cand, cfg: &DenseConfig) -> Cand {
     // targets stand out before camouflaged fraud actors do.
     let mut cols_turn = true;
     for _ in 0..64 {
-        let s = stats(g, &c);
-        if s.n_r == 0 || s.n_c == 0 {
-            return c;
-        }
-        let rho = s.e / (s.vol_r * s.vol_c / total);
-        if rho >= cfg.switch_rho || (s.n_r <= 2 && s.n_c <= 2) {
+        if rows.is_empty() || cols.is_empty() || (rows.len() <= 2 && cols.len() <= 2) {
             break;
         }
-        let (rows, vol_other) = if cols_turn {
-            (false, s.vol_r)
+        let (vol_r, vol_c) = (volume(g, true, &rows), volume(g, false, &cols));
+        let (members, counter, vol_other, is_rows) = if cols_turn {
+            cc.count(g, false, &rows);
+            (&mut cols, &cc, vol_r, false)
         } else {
-            (true, s.vol_c)
+            cr.count(g, true, &cols);
+            (&mut rows, &cr, vol_c, true)
         };
+        let e: f64 = members.iter().map(|&v| counter.k[v as usize] as f64).sum();
+        let rho = e / (vol_r * vol_c / total);
+        if rho >= cfg.switch_rho {
+            break;
+        }
         cols_turn = !cols_turn;
-        let (members, other) = if rows {
-            (&c.in_r, &c.in_c)
-        } else {
-            (&c.in_c, &c.in_r)
-        };
-        let n = members.len() as u32;
-        let mut dev: Vec<(f64, u32)> = (0..n)
-            .into_par_iter()
-            .filter(|&v| members[v as usize])
-            .map(|v| {
-                let nb = if rows { g.row(v) } else { g.col(v) };
-                let k = nb.iter().filter(|&&u| other[u as usize]).count() as f64;
-                let mu = nb.len() as f64 * vol_other / total;
-                // Signed Poisson deviance: ~ z²/2 with the sign of k − μ.
-                let d = if k > mu {
-                    surprise(k, mu)
-                } else {
-                    -(mu - k - if k > 0.0 { k * (mu / k).ln() } else { 0.0 })
-                };
-                (d, v)
+        let mut dev: Vec<(f64, u32)> = members
+            .par_iter()
+            .map(|&v| {
+                let d = if is_rows { g.row_deg(v) } else { g.col_deg(v) } as f64;
+                (
+                    signed_deviance(counter.k[v as usize] as f64, d * vol_other / total),
+                    v,
+                )
             })
             .collect();
-        if dev.len() <= 1 {
-            continue;
-        }
         dev.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let keep = dev.len().div_ceil(2);
-        let side = if rows { &mut c.in_r } else { &mut c.in_c };
-        for &(_, v) in &dev[keep..] {
-            side[v as usize] = false;
-        }
+        dev.truncate(dev.len().div_ceil(2));
+        *members = dev.into_iter().map(|(_, v)| v).collect();
+        members.sort_unstable();
     }
+    // Phase 2: alternating node-wise selection over the whole graph (nodes
+    // may join or leave): a node belongs with the other side if its edges
+    // into it beat the Chung–Lu expectation deg·vol(other)/E both as a
+    // likelihood-ratio gain at the block's enrichment ρ (k/μ above the
+    // break-even (ρ−1)/ln ρ, at least 1.5) and as a Poisson significance.
+    // The significance is ramped up over the first rounds.
+    let select =
+        |counter: &Counter, is_rows: bool, vol_other: f64, rho: f64, sig: f64| -> Vec<u32> {
+            let theta = if rho > 1.0 + 1e-9 {
+                ((rho - 1.0) / rho.ln()).max(1.5)
+            } else {
+                1.5
+            };
+            let mut out: Vec<u32> = counter
+                .touched
+                .par_iter()
+                .copied()
+                .filter(|&v| {
+                    let k = counter.k[v as usize];
+                    if k < cfg.min_inside {
+                        return false;
+                    }
+                    let d = if is_rows { g.row_deg(v) } else { g.col_deg(v) } as f64;
+                    let mu = d * vol_other / total;
+                    k as f64 > theta * mu && poisson_upper_nats(k, mu) >= sig
+                })
+                .collect();
+            out.sort_unstable();
+            out
+        };
     for round in 0..cfg.max_rounds {
-        let sig = (cfg.node_significance * (round as f64 + 1.0) / 4.0).min(cfg.node_significance);
-        let s = stats(g, &c);
-        if s.n_r == 0 || s.n_c == 0 {
+        if rows.is_empty() || cols.is_empty() {
             break;
         }
-        let rho = s.e / (s.vol_r * s.vol_c / total);
-        let new_r = select_side(g, true, &c.in_c, s.vol_c, total, rho, cfg, sig);
-        let vol_r: f64 = (0..g.n_rows())
-            .filter(|&r| new_r[r as usize])
-            .map(|r| g.row_deg(r) as f64)
-            .sum();
-        let cand = Cand {
-            in_r: new_r,
-            in_c: c.in_c.clone(),
-        };
-        let s2 = stats(g, &cand);
-        let rho2 = if vol_r > 0.0 {
-            s2.e / (s2.vol_r * s2.vol_c / total)
-        } else {
-            0.0
-        };
-        let new_c = select_side(g, false, &cand.in_r, vol_r, total, rho2, cfg, sig);
-        let done = new_c == c.in_c && cand.in_r == c.in_r && sig >= cfg.node_significance;
-        c = Cand {
-            in_r: cand.in_r,
-            in_c: new_c,
-        };
+        let sig = (cfg.node_significance * (round as f64 + 1.0) / 4.0).min(cfg.node_significance);
+        let (vol_r, vol_c) = (volume(g, true, &rows), volume(g, false, &cols));
+        cr.count(g, true, &cols);
+        let e: f64 = rows.iter().map(|&v| cr.k[v as usize] as f64).sum();
+        let new_rows = select(&cr, true, vol_c, e / (vol_r * vol_c / total), sig);
+        if new_rows.is_empty() {
+            rows = new_rows;
+            break;
+        }
+        let vol_r2 = volume(g, true, &new_rows);
+        cc.count(g, false, &new_rows);
+        let e2: f64 = cols.iter().map(|&v| cc.k[v as usize] as f64).sum();
+        let new_cols = select(&cc, false, vol_r2, e2 / (vol_r2 * vol_c / total), sig);
+        let done = new_rows == rows && new_cols == cols && sig >= cfg.node_significance;
+        rows = new_rows;
+        cols = new_cols;
         if done {
             break;
         }
     }
-    c
+    cr.count(g, true, &cols);
+    let e: f64 = rows.iter().map(|&v| cr.k[v as usize] as f64).sum();
+    let score = significance(
+        g,
+        e,
+        volume(g, true, &rows),
+        volume(g, false, &cols),
+        rows.len(),
+        cols.len(),
+    );
+    DenseBlock { rows, cols, score }
 }
 
 /// levain's dense-block detector (see the module docs): up to
-/// `cfg.max_blocks` blocks in turn, each significant against the Chung–Lu
-/// null; a graph without an anomalous block gives an empty result.
+/// `cfg.max_blocks` blocks in turn (each one's edges removed before the
+/// next search), each significant against the Chung–Lu null; a graph
+/// without an anomalous block gives an empty result.
 pub fn dense_blocks(g: &Bipartite, cfg: &DenseConfig) -> Vec<DenseBlock> {
     let mut out = Vec::new();
     let mut cur: Option<Bipartite> = None;
     for _ in 0..cfg.max_blocks {
         let gb = cur.as_ref().unwrap_or(g);
-        let Some(b) = best_block(gb, cfg) else { break };
-        if b.score < cfg.min_significance {
+        let Some(b) = candidates(gb, cfg)
+            .into_iter()
+            .map(|(_, b)| b)
+            .max_by(|a, b| a.score.total_cmp(&b.score))
+        else {
+            break;
+        };
+        if !(b.score > cfg.min_significance) {
             break;
         }
         cur = Some(gb.without_block(&b.rows, &b.cols));
@@ -500,17 +523,13 @@ pub fn dense_blocks(g: &Bipartite, cfg: &DenseConfig) -> Vec<DenseBlock> {
     out
 }
 
-fn best_block(g: &Bipartite, cfg: &DenseConfig) -> Option<DenseBlock> {
-    candidates(g, cfg)
-        .into_iter()
-        .map(|(_, b)| b)
-        .max_by(|a, b| a.score.total_cmp(&b.score))
-}
-
-/// Every seed of one [`dense_blocks`] round with its refined block (for
-/// diagnostics): (seed rows, seed cols) and the block.
+/// The seeds of one [`dense_blocks`] round with their refined blocks (also
+/// for diagnostics): (seed rows, seed cols) and the block. Seeds are the
+/// nested prefixes of FRAUDAR's peeling order holding n/2, n/4, … nodes;
+/// the search stops early once two seeds in a row refine to the same
+/// significant block.
 pub fn candidates(g: &Bipartite, cfg: &DenseConfig) -> Vec<((Vec<u32>, Vec<u32>), DenseBlock)> {
-    let mut out = Vec::new();
+    let mut out: Vec<((Vec<u32>, Vec<u32>), DenseBlock)> = Vec::new();
     if g.n_edges() == 0 {
         return out;
     }
@@ -523,21 +542,14 @@ pub fn candidates(g: &Bipartite, cfg: &DenseConfig) -> Vec<((Vec<u32>, Vec<u32>)
             break;
         }
         let (rows, cols) = kept_after(g, &order, n - keep);
-        let mut c = Cand {
-            in_r: vec![false; g.n_rows() as usize],
-            in_c: vec![false; g.n_cols() as usize],
-        };
-        rows.iter().for_each(|&r| c.in_r[r as usize] = true);
-        cols.iter().for_each(|&j| c.in_c[j as usize] = true);
-        let c = refine(g, c, cfg);
-        let s = stats(g, &c);
-        let sig = significance(g, &s);
-        let b = DenseBlock {
-            rows: (0..g.n_rows()).filter(|&r| c.in_r[r as usize]).collect(),
-            cols: (0..g.n_cols()).filter(|&j| c.in_c[j as usize]).collect(),
-            score: sig,
-        };
+        let b = refine(g, rows.clone(), cols.clone(), cfg);
+        let repeat = out.last().is_some_and(|(_, p)| {
+            p.rows == b.rows && p.cols == b.cols && b.score > cfg.min_significance
+        });
         out.push(((rows, cols), b));
+        if repeat {
+            break;
+        }
     }
     out
 }
@@ -545,6 +557,7 @@ pub fn candidates(g: &Bipartite, cfg: &DenseConfig) -> Vec<((Vec<u32>, Vec<u32>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inject::{Camouflage, InjectConfig, inject, score};
 
     #[test]
     fn min_tree_leftmost_min() {
@@ -556,6 +569,93 @@ mod tests {
         assert_eq!(t.min(), (3, 1.0), "tie goes to the lower index");
         t.add(4, -0.5);
         assert_eq!(t.min(), (4, 0.5));
+    }
+
+    /// Hand-worked peeling. Rows 0,1 × cols 0,1 complete; row 2 → col 2;
+    /// row 3 → col 0. Column degrees 3,2,1 give weights w0 = 1/ln 8,
+    /// w1 = 1/ln 7, w2 = 1/ln 6 (w0 < w1 < w2).
+    /// Deltas: rows [w0+w1, w0+w1, w2, w0], cols [3w0, 2w1, w2].
+    /// Step 1: min row = 3 (w0 ≈ 0.481) vs min col = 2 (w2 ≈ 0.558): row 3.
+    /// Step 2: rows {0,1: w0+w1, 2: w2}, cols {0: 2w0, 1: 2w1, 2: w2}: the
+    ///   row 2 and column 2 tie at w2 → the row wins the tie.
+    /// Step 3: column 2 is now 0 → column 2.
+    /// Then the 2×2 block: rows 0,1 (w0+w1 ≈ 0.995) vs cols (2w0 ≈ 0.962): col 0,
+    /// then rows tie at w1 ≈ 0.514 vs col 1 at 2w1: row 0 (lowest id), ...
+    /// Averages: start (3w0+2w1+w2)/7, after 3 removals (2w0+2w1)/4 — best.
+    #[test]
+    fn peeling_order_and_tie_rules() {
+        let g = Bipartite::from_edges(4, 3, &[(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (3, 0)]);
+        let w = log_col_weights(&g);
+        let (order, k, best) = peel_order(&g, &w);
+        use Peeled::*;
+        assert_eq!(order[..5], [Row(3), Row(2), Col(2), Col(0), Row(0)]);
+        assert_eq!(k, 3);
+        let (w0, w1) = (1.0 / 8f64.ln(), 1.0 / 7f64.ln());
+        assert!((best - (2.0 * w0 + 2.0 * w1) / 4.0).abs() < 1e-12);
+        let b = &fraudar(&g, 1)[0];
+        assert_eq!((b.rows.clone(), b.cols.clone()), (vec![0, 1], vec![0, 1]));
+    }
+
+    /// A graph whose whole is the densest set: FRAUDAR returns everything.
+    #[test]
+    fn whole_graph_is_a_candidate() {
+        let g = Bipartite::from_edges(2, 2, &[(0, 0), (0, 1), (1, 0), (1, 1)]);
+        let b = &fraudar(&g, 1)[0];
+        assert_eq!((b.rows.len(), b.cols.len()), (2, 2));
+    }
+
+    fn planted(camo: Camouflage, p: f64, block: u32) -> crate::inject::Injected {
+        inject(&InjectConfig {
+            actors: 5000,
+            targets: 5000,
+            edges: 30_000,
+            gamma: 2.5,
+            block: (block, block),
+            p,
+            camo,
+            seed: 11,
+            stretch_days: 1.0,
+        })
+    }
+
+    #[test]
+    fn fraudar_finds_a_planted_clique_exactly() {
+        let inj = planted(Camouflage::None, 1.0, 30);
+        let g = Bipartite::from_edges(inj.n_actors, inj.n_targets, &inj.edges);
+        let b = fraudar(&g, 2);
+        assert_eq!(b[0].rows, inj.fraud_actors);
+        assert_eq!(b[0].cols, inj.fraud_targets);
+        // Second block: the clique's edges are gone, so it is elsewhere.
+        assert!(b[1].score < b[0].score);
+        assert!(
+            b[1].rows
+                .iter()
+                .all(|r| inj.fraud_actors.binary_search(r).is_err())
+                || b[1].cols.len() > 30
+        );
+    }
+
+    #[test]
+    fn dense_blocks_finds_a_camouflaged_sparse_block() {
+        for camo in [Camouflage::Random, Camouflage::Biased, Camouflage::Hijacked] {
+            let inj = planted(camo, 0.1, 100);
+            let g = Bipartite::from_edges(inj.n_actors, inj.n_targets, &inj.edges);
+            let d = dense_blocks(&g, &DenseConfig::default());
+            assert!(!d.is_empty(), "{camo:?}");
+            let s = score(&d[0].rows, &inj.fraud_actors);
+            assert!(s.f1 >= 0.95, "{camo:?}: {s:?}");
+            let t = score(&d[0].cols, &inj.fraud_targets);
+            assert!(t.f1 >= 0.95, "{camo:?}: targets {t:?}");
+        }
+    }
+
+    #[test]
+    fn dense_blocks_is_quiet_on_a_pure_background() {
+        let inj = planted(Camouflage::None, 0.0, 0);
+        let g = Bipartite::from_edges(inj.n_actors, inj.n_targets, &inj.edges);
+        let d = dense_blocks(&g, &DenseConfig::default());
+        let fp: usize = d.iter().map(|b| b.rows.len()).sum();
+        assert!(fp <= 10, "{fp} false-positive actors: {d:?}");
     }
 
     #[test]
