@@ -397,24 +397,42 @@ fn refine(g: &Bipartite, mut rows: Vec<u32>, mut cols: Vec<u32>, cfg: &DenseConf
     // Halve one side at a time, keeping the members whose edges into the
     // other side most exceed their expectation; targets first, since fraud
     // targets stand out before camouflaged fraud actors do.
+    // When the block is a large share of the graph its own edges inflate the
+    // degrees, so ρ may never reach `switch_rho`: then phase 2 starts from
+    // the most significant set met on the halving path.
     let mut cols_turn = true;
+    let mut reached = false;
+    let mut best_path: (f64, Vec<u32>, Vec<u32>) = (f64::NEG_INFINITY, Vec::new(), Vec::new());
     for _ in 0..64 {
         if rows.is_empty() || cols.is_empty() || (rows.len() <= 2 && cols.len() <= 2) {
             break;
         }
         let (vol_r, vol_c) = (volume(g, true, &rows), volume(g, false, &cols));
-        let (members, counter, vol_other, is_rows) = if cols_turn {
-            cc.count(g, false, &rows);
-            (&mut cols, &cc, vol_r, false)
-        } else {
+        let is_rows = !cols_turn;
+        if is_rows {
             cr.count(g, true, &cols);
-            (&mut rows, &cr, vol_c, true)
-        };
-        let e: f64 = members.iter().map(|&v| counter.k[v as usize] as f64).sum();
+        } else {
+            cc.count(g, false, &rows);
+        }
+        let counter = if is_rows { &cr } else { &cc };
+        let e: f64 = (if is_rows { &rows } else { &cols })
+            .iter()
+            .map(|&v| counter.k[v as usize] as f64)
+            .sum();
         let rho = e / (vol_r * vol_c / total);
         if rho >= cfg.switch_rho {
+            reached = true;
             break;
         }
+        let sig = significance(g, e, vol_r, vol_c, rows.len(), cols.len());
+        if sig > best_path.0 {
+            best_path = (sig, rows.clone(), cols.clone());
+        }
+        let (members, vol_other) = if is_rows {
+            (&mut rows, vol_c)
+        } else {
+            (&mut cols, vol_r)
+        };
         cols_turn = !cols_turn;
         let mut dev: Vec<(f64, u32)> = members
             .par_iter()
@@ -430,6 +448,9 @@ fn refine(g: &Bipartite, mut rows: Vec<u32>, mut cols: Vec<u32>, cfg: &DenseConf
         dev.truncate(dev.len().div_ceil(2));
         *members = dev.into_iter().map(|(_, v)| v).collect();
         members.sort_unstable();
+    }
+    if !reached && best_path.0 > f64::NEG_INFINITY {
+        (rows, cols) = (best_path.1, best_path.2);
     }
     // Phase 2: alternating node-wise selection over the whole graph (nodes
     // may join or leave): a node belongs with the other side if its edges
@@ -514,7 +535,7 @@ pub fn dense_blocks(g: &Bipartite, cfg: &DenseConfig) -> Vec<DenseBlock> {
         else {
             break;
         };
-        if !(b.score > cfg.min_significance) {
+        if b.score.is_nan() || b.score <= cfg.min_significance {
             break;
         }
         cur = Some(gb.without_block(&b.rows, &b.cols));
@@ -523,13 +544,16 @@ pub fn dense_blocks(g: &Bipartite, cfg: &DenseConfig) -> Vec<DenseBlock> {
     out
 }
 
+/// A seed (rows, cols) and the block refinement made of it.
+pub type Candidate = ((Vec<u32>, Vec<u32>), DenseBlock);
+
 /// The seeds of one [`dense_blocks`] round with their refined blocks (also
 /// for diagnostics): (seed rows, seed cols) and the block. Seeds are the
 /// nested prefixes of FRAUDAR's peeling order holding n/2, n/4, … nodes;
 /// the search stops early once two seeds in a row refine to the same
 /// significant block.
-pub fn candidates(g: &Bipartite, cfg: &DenseConfig) -> Vec<((Vec<u32>, Vec<u32>), DenseBlock)> {
-    let mut out: Vec<((Vec<u32>, Vec<u32>), DenseBlock)> = Vec::new();
+pub fn candidates(g: &Bipartite, cfg: &DenseConfig) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
     if g.n_edges() == 0 {
         return out;
     }
