@@ -10,6 +10,8 @@
 //!   saturation point, a flood warning, and when the audience is active.
 //! - [`mod@core`]: the engaged core, the newcomers, and the regulars slipping away.
 //! - [`actions`]: today's queue: answer, thank, re-engage, reshare.
+//! - [`fraud`]: fake-engagement verdicts with reasons (the detectors live in
+//!   `levain-detect`); `--exclude-suspicious` everywhere uses them.
 //!
 //! Every analysis takes the same [`Filters`] and returns a serialisable
 //! report whose field names are a stable contract (the CLI's `--json` and,
@@ -23,6 +25,7 @@ pub mod campaigns;
 pub mod cohorts;
 pub mod core;
 pub mod engagement;
+pub mod fraud;
 
 use datafusion::arrow::array::RecordBatch;
 use levain_store::query::Engine;

@@ -4,6 +4,7 @@
 mod audience;
 mod bench;
 mod demo;
+mod fraud;
 mod import;
 mod own;
 mod query;
@@ -102,6 +103,14 @@ enum Command {
     Actions(audience::ActionArgs),
     /// The engaged core, the newcomers, and the regulars slipping away.
     Core(audience::CoreArgs),
+    /// Fake engagement in your audience: like farms, dense blocks, bought
+    /// followers, pods, follow rings and bots, each verdict explained.
+    ///
+    /// Verdicts are stored: every analysis command leaves suspicious
+    /// accounts out with --exclude-suspicious. `levain fraud mark ACCOUNT
+    /// real|fake` overrides a verdict for good.
+    #[command(verbatim_doc_comment)]
+    Fraud(fraud::Args),
     /// Merge small segments and key runs into large ones (faster queries and imports).
     Compact(query::CompactArgs),
     /// Generate a community with known ground truth, in real export formats.
@@ -145,6 +154,7 @@ fn main() -> ExitCode {
         Command::Core(a) => audience::run_core(&cli.data, a),
         Command::Actions(a) => audience::run_actions(&cli.data, a),
         Command::Cadence(a) => audience::run_cadence(&cli.data, a),
+        Command::Fraud(a) => fraud::run(&cli.data, a),
         Command::Synth(a) => synth::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Bench(b) => bench::run(b),

@@ -33,7 +33,7 @@ enum Action {
 }
 
 /// Turns what the user typed into an account key.
-fn resolve(store: &Store, input: &str) -> anyhow::Result<String> {
+pub fn resolve(store: &Store, input: &str) -> anyhow::Result<String> {
     let input = input.trim();
     if input.starts_with("did:") {
         return Ok(keys::qualified("bluesky", input));

@@ -92,6 +92,8 @@ pub struct Event {
 pub struct Activity {
     pub accounts: Vec<Account>,
     pub posts: Vec<Post>,
+    /// The store's key (URI) of each post.
+    pub post_keys: Vec<String>,
     /// Sorted by time.
     pub events: Vec<Event>,
     /// First and last instant of the data (µs).
@@ -163,6 +165,7 @@ impl ActivityBuilder {
             at: i64::MIN,
             text: 0,
         });
+        self.activity.post_keys.push(uri.to_owned());
         self.post_ids.insert(uri.to_owned(), id);
         id
     }

@@ -8,15 +8,20 @@
 //!   human activity, near −1 for a timer;
 //! - the entropy of the gaps on a log scale, in bits, low when the account
 //!   acts on a timer;
+//! - the clock: the most common gap P (at minute resolution, at least
+//!   `min_period`) and the share of gaps that are whole multiples of it
+//!   (within 2 % or a minute). A timer that sometimes has nothing to do
+//!   skips ticks, which spoils B but not this: its gaps are P, 2P, 3P…;
 //! - hours of the day (UTC) with activity, 24 for a machine that never sleeps;
 //! - the share of its posts whose text it already posted.
 //!
-//! An account is a bot when its cadence is regular (B ≤ `max_burstiness`)
-//! and at least one of the other two signs holds.
+//! An account is a bot when its cadence is regular (B ≤ `max_burstiness`,
+//! or at least `min_clock_share` of its gaps on one clock) and it is active
+//! around the clock or repeats its texts.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::activity::{Activity, HOUR, NONE, duration};
+use crate::activity::{Activity, HOUR, MIN, NONE, duration};
 use crate::finding::{Findings, Flag, Group, Pattern, Target};
 
 #[derive(Clone, Debug)]
@@ -25,6 +30,10 @@ pub struct BotConfig {
     pub max_burstiness: f64,
     pub min_hours: usize,
     pub min_duplicate_share: f64,
+    /// Shortest clock period considered (µs): people often act a minute or
+    /// two apart, so shorter "clocks" say nothing.
+    pub min_period: i64,
+    pub min_clock_share: f64,
 }
 
 impl Default for BotConfig {
@@ -34,6 +43,8 @@ impl Default for BotConfig {
             max_burstiness: -0.5,
             min_hours: 22,
             min_duplicate_share: 0.5,
+            min_period: 10 * MIN,
+            min_clock_share: 0.8,
         }
     }
 }
@@ -49,9 +60,13 @@ pub struct Cadence {
     pub hours: usize,
     pub posts: usize,
     pub distinct_texts: usize,
+    /// The most common gap (µs) of at least the minimum period, and the
+    /// share of all gaps that are whole multiples of it.
+    pub period: i64,
+    pub clock_share: f64,
 }
 
-pub fn cadence(times: &mut [i64], texts: &[u64]) -> Option<Cadence> {
+pub fn cadence(times: &mut [i64], texts: &[u64], min_period: i64) -> Option<Cadence> {
     if times.len() < 2 {
         return None;
     }
@@ -84,7 +99,10 @@ pub fn cadence(times: &mut [i64], texts: &[u64]) -> Option<Cadence> {
         .map(|t| t.rem_euclid(24 * HOUR) / HOUR)
         .collect();
     let distinct: HashSet<u64> = texts.iter().copied().collect();
+    let (period, clock_share) = clock(&gaps, min_period);
     Some(Cadence {
+        period,
+        clock_share,
         actions: times.len(),
         mean_gap: mean as i64,
         gap_sd: sd as i64,
@@ -94,6 +112,45 @@ pub fn cadence(times: &mut [i64], texts: &[u64]) -> Option<Cadence> {
         posts: texts.len(),
         distinct_texts: distinct.len(),
     })
+}
+
+/// The most common gap of at least `min_period` (minute bins, counting each
+/// bin with its neighbours) and the share of gaps that are multiples of it.
+fn clock(gaps: &[f64], min_period: i64) -> (i64, f64) {
+    let mut bins: HashMap<i64, u32> = HashMap::new();
+    for &g in gaps {
+        if g >= min_period as f64 {
+            *bins.entry((g / MIN as f64).round() as i64).or_default() += 1;
+        }
+    }
+    let around = |b: i64| {
+        (b - 1..=b + 1)
+            .map(|x| bins.get(&x).copied().unwrap_or(0))
+            .sum::<u32>()
+    };
+    let Some(best) = bins
+        .keys()
+        .copied()
+        .max_by_key(|&b| (around(b), std::cmp::Reverse(b)))
+    else {
+        return (0, 0.0);
+    };
+    // The period itself: the mean of the gaps in the winning bins.
+    let near: Vec<f64> = gaps
+        .iter()
+        .copied()
+        .filter(|g| ((g / MIN as f64).round() as i64 - best).abs() <= 1)
+        .collect();
+    let period = near.iter().sum::<f64>() / near.len() as f64;
+    let tolerance = (0.02 * period).max(MIN as f64);
+    let on_clock = gaps
+        .iter()
+        .filter(|&&g| {
+            let k = (g / period).round();
+            k >= 1.0 && (g - k * period).abs() <= tolerance
+        })
+        .count();
+    (period as i64, on_clock as f64 / gaps.len() as f64)
 }
 
 pub fn detect(act: &Activity, cfg: &BotConfig) -> Findings {
@@ -118,23 +175,33 @@ pub fn detect(act: &Activity, cfg: &BotConfig) -> Findings {
         if ts.len() < cfg.min_actions || act.is_own(a) {
             continue;
         }
-        let Some(c) = cadence(ts, &texts[a as usize]) else {
+        let Some(c) = cadence(ts, &texts[a as usize], cfg.min_period) else {
             continue;
         };
-        let regular = c.burstiness <= cfg.max_burstiness;
+        let on_clock = c.clock_share >= cfg.min_clock_share;
+        let regular = c.burstiness <= cfg.max_burstiness || on_clock;
         let round_the_clock = c.hours >= cfg.min_hours;
         let duplicates = c.posts >= 5
             && (c.posts - c.distinct_texts) as f64 >= cfg.min_duplicate_share * c.posts as f64;
         if !regular || !(round_the_clock || duplicates) {
             continue;
         }
-        let mut why = vec![format!(
-            "acts every {} ± {} ({} actions; burstiness {:.2}, where people score 0 or more)",
-            duration(c.mean_gap),
-            duration(c.gap_sd),
-            c.actions,
-            c.burstiness
-        )];
+        let mut why = vec![if on_clock {
+            format!(
+                "acts on a {} clock: {:.0}% of the gaps between its {} actions are whole multiples of it",
+                duration(c.period),
+                100.0 * c.clock_share,
+                c.actions
+            )
+        } else {
+            format!(
+                "acts every {} ± {} ({} actions; burstiness {:.2}, where people score 0 or more)",
+                duration(c.mean_gap),
+                duration(c.gap_sd),
+                c.actions,
+                c.burstiness
+            )
+        }];
         if round_the_clock {
             why.push(format!("active in {} of the 24 hours of the day", c.hours));
         }
@@ -223,7 +290,7 @@ mod tests {
         assert_eq!(found.flags.len(), 1, "{:?}", found.flags);
         assert_eq!(found.flags[0].account, bot);
         let r = &found.flags[0].reason;
-        assert!(r.contains("acts every 70 min"), "{r}");
+        assert!(r.contains("acts on a 70 min clock"), "{r}");
         assert!(r.contains("200 posts with only 2 distinct texts"), "{r}");
         assert!(r.contains("active in 24 of the 24 hours"), "{r}");
     }
@@ -231,8 +298,36 @@ mod tests {
     #[test]
     fn burstiness_of_a_timer_is_near_minus_one() {
         let mut t: Vec<i64> = (0..100).map(|i| i * 1000).collect();
-        let c = cadence(&mut t, &[]).unwrap();
+        let c = cadence(&mut t, &[], 0).unwrap();
         assert!(c.burstiness < -0.99, "{c:?}");
         assert!(c.gap_entropy_bits < 0.01);
+    }
+
+    #[test]
+    fn a_timer_that_skips_ticks_is_still_on_its_clock() {
+        // Every 200 min ± 20 s, but one tick in three has nothing to do.
+        let mut t: Vec<i64> = (0..300i64)
+            .filter(|i| i % 3 != 1 || i % 7 == 0)
+            .map(|i| i * 200 * MIN + (i * 7919 % 41 - 20) * 1_000_000)
+            .collect();
+        let c = cadence(&mut t, &[], 10 * MIN).unwrap();
+        assert!(c.burstiness > -0.5, "B alone would miss it: {c:?}");
+        assert!((c.period - 200 * MIN).abs() < MIN, "{c:?}");
+        assert!(c.clock_share > 0.95, "{c:?}");
+        // Poisson-like gaps are on no clock.
+        let mut x: u64 = 5;
+        let mut acc = 0i64;
+        let mut human: Vec<i64> = (0..300)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let u = (x % 1_000_000) as f64 / 1e6;
+                acc += (-(1.0 - u).ln() * 90.0 * MIN as f64) as i64 + 1;
+                acc
+            })
+            .collect();
+        let c = cadence(&mut human, &[], 10 * MIN).unwrap();
+        assert!(c.clock_share < 0.5, "{c:?}");
     }
 }
