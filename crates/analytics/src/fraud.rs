@@ -209,7 +209,15 @@ pub fn fraud(
     if own.is_empty() {
         return Err(crate::AnalyticsError::NoOwnAccounts);
     }
+    let started = std::time::Instant::now();
     let act = load(engine, own)?;
+    tracing::info!(
+        "loaded {} accounts, {} posts, {} events in {:.2?}",
+        act.accounts.len(),
+        act.posts.len(),
+        act.events.len(),
+        started.elapsed()
+    );
     let detection = levain_detect::detect(&act, cfg);
     Ok(report(&act, detection, marks, cfg.threshold))
 }

@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 
 use crate::activity::Activity;
 use crate::finding::{Findings, Group, Pattern};
-use crate::{bots, bursts, lockstep, pods, rings};
+use crate::fraudar::DenseConfig;
+use crate::{bots, bursts, dense, lockstep, pods, rings};
 
 pub const DEFAULT_THRESHOLD: f64 = 0.6;
 
@@ -21,6 +22,7 @@ pub struct DetectConfig {
     pub pods: pods::PodConfig,
     pub rings: rings::RingConfig,
     pub bots: bots::BotConfig,
+    pub dense: DenseConfig,
     pub threshold: f64,
 }
 
@@ -32,6 +34,12 @@ impl Default for DetectConfig {
             pods: Default::default(),
             rings: Default::default(),
             bots: Default::default(),
+            // Communities come out as blocks too (and are dropped by their
+            // lift): look past them.
+            dense: DenseConfig {
+                max_blocks: 12,
+                ..DenseConfig::default()
+            },
             threshold: DEFAULT_THRESHOLD,
         }
     }
@@ -56,30 +64,47 @@ pub struct Detection {
 
 /// Runs every detector (in parallel) and combines their flags.
 pub fn detect(act: &Activity, cfg: &DetectConfig) -> Detection {
-    let ((farms, bought), (pods, (rings, bots))) = rayon::join(
+    let ((farms, (bought, dense)), (pods, (rings, bots))) = rayon::join(
         || {
             rayon::join(
-                || lockstep::detect(act, &cfg.lockstep),
-                || bursts::detect(act, &cfg.bursts),
+                || timed("lockstep", || lockstep::detect(act, &cfg.lockstep)),
+                || {
+                    rayon::join(
+                        || timed("bursts", || bursts::detect(act, &cfg.bursts)),
+                        || timed("dense", || dense::detect(act, &cfg.dense)),
+                    )
+                },
             )
         },
         || {
             rayon::join(
-                || pods::detect(act, &cfg.pods),
+                || timed("pods", || pods::detect(act, &cfg.pods)),
                 || {
                     rayon::join(
-                        || rings::detect(act, &cfg.rings),
-                        || bots::detect(act, &cfg.bots),
+                        || timed("rings", || rings::detect(act, &cfg.rings)),
+                        || timed("bots", || bots::detect(act, &cfg.bots)),
                     )
                 },
             )
         },
     );
     let mut all = Findings::default();
-    for f in [farms, bought, pods, rings, bots] {
+    for f in [farms, bought, dense, pods, rings, bots] {
         all.extend(f);
     }
     combine(act, all, cfg.threshold)
+}
+
+fn timed(name: &str, f: impl FnOnce() -> Findings) -> Findings {
+    let started = std::time::Instant::now();
+    let found = f();
+    tracing::info!(
+        "{name}: {} flags, {} groups in {:.2?}",
+        found.flags.len(),
+        found.groups.len(),
+        started.elapsed()
+    );
+    found
 }
 
 pub fn combine(act: &Activity, findings: Findings, threshold: f64) -> Detection {

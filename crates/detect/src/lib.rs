@@ -10,6 +10,7 @@
 //! - [`pods`]: engagement pods (reciprocal, fast engagement).
 //! - [`rings`]: follow-back rings (mutual follows and follow churn).
 //! - [`bots`]: machine cadence, round-the-clock activity, duplicate texts.
+//! - [`dense`]: dense blocks of accounts × posts, explained.
 //! - [`graph`]: bipartite actor × target graphs in CSR form.
 //! - [`fraudar`]: camouflage-resistant dense blocks by greedy peeling.
 //! - [`dcube`]: dense sub-tensors over (actor, target, time[, kind]).
@@ -20,6 +21,7 @@ pub mod bots;
 pub mod bursts;
 pub mod combine;
 pub mod dcube;
+pub mod dense;
 pub mod finding;
 pub mod fraudar;
 pub mod graph;
