@@ -143,6 +143,14 @@ pub fn load(engine: &Engine, own: &[String]) -> Result<Activity> {
             };
         }
     }
+    for c in crate::campaigns::load(engine)? {
+        b.campaign(levain_detect::activity::Campaign {
+            channel: c.channel,
+            name: c.name,
+            from: c.start,
+            to: c.end,
+        });
+    }
     // Everything the audience did, and everything done to us.
     let (_, batches) = engine.sql(&format!(
         "SELECT i.actor, i.kind, CAST(i.at AS BIGINT) AS at, i.target_post, i.target_account,

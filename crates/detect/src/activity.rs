@@ -99,11 +99,28 @@ pub struct Activity {
     /// First and last instant of the data (µs).
     pub start: i64,
     pub end: i64,
+    /// Campaign windows: a campaign is expected to bring followers faster.
+    pub campaigns: Vec<Campaign>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Campaign {
+    pub channel: String,
+    pub name: String,
+    /// [from, to) in µs.
+    pub from: i64,
+    pub to: i64,
 }
 
 impl Activity {
     pub fn is_own(&self, account: u32) -> bool {
         self.accounts.get(account as usize).is_some_and(|a| a.own)
+    }
+
+    /// The channel of an account: the prefix of its key (`bluesky:…`).
+    pub fn channel(&self, account: u32) -> &str {
+        let key = &self.accounts[account as usize].key;
+        key.split_once(':').map_or("", |(c, _)| c)
     }
 
     /// A short name for explanations: `@handle`, else the key.
@@ -172,6 +189,10 @@ impl ActivityBuilder {
 
     pub fn post_mut(&mut self, id: u32) -> &mut Post {
         &mut self.activity.posts[id as usize]
+    }
+
+    pub fn campaign(&mut self, c: Campaign) {
+        self.activity.campaigns.push(c);
     }
 
     pub fn event(&mut self, e: Event) {

@@ -3,11 +3,13 @@
 //! followed, never engaging, doing nothing else, or leaving together.
 //!
 //! The burst test is a scan statistic: for every window of `window` hours
-//! (slid hour by hour) the follow count is compared with the account's
+//! (slid follow by follow) the follow count is compared with the account's
 //! baseline rate around it (the median daily count over ±`baseline_days`,
-//! with the burst day itself left out), and kept when the Poisson tail
+//! with the burst's days left out), and kept when the Poisson tail
 //! probability of seeing that many is below `alpha` and the count is at
-//! least `min_follows`. A burst alone proves nothing (a post can go viral),
+//! least `min_follows`. Inside a campaign on the account's channel the
+//! baseline is the campaign's own pace (its median day): a campaign is
+//! meant to bring followers fast, and paid followers are real people. A burst alone proves nothing (a post can go viral),
 //! so each member is judged on its own signals.
 
 use std::collections::HashMap;
@@ -68,7 +70,13 @@ pub fn detect(act: &Activity, cfg: &BurstConfig) -> Findings {
     owners.sort_unstable();
     for own in owners {
         let f = &follows[&own];
-        for (lo, hi) in bursts(f, act.start, cfg) {
+        let campaigns: Vec<(i64, i64)> = act
+            .campaigns
+            .iter()
+            .filter(|c| c.channel == act.channel(own))
+            .map(|c| (c.from, c.to))
+            .collect();
+        for (lo, hi) in bursts(f, act.start, &campaigns, cfg) {
             let members = &f[lo..hi];
             judge(act, own, members, &engaged, &activity, cfg, &mut out);
         }
@@ -77,7 +85,12 @@ pub fn detect(act: &Activity, cfg: &BurstConfig) -> Findings {
 }
 
 /// Index ranges of `follows` (sorted by time) that are bursts.
-fn bursts(follows: &[(i64, u32, i64)], start: i64, cfg: &BurstConfig) -> Vec<(usize, usize)> {
+fn bursts(
+    follows: &[(i64, u32, i64)],
+    start: i64,
+    campaigns: &[(i64, i64)],
+    cfg: &BurstConfig,
+) -> Vec<(usize, usize)> {
     if follows.len() < cfg.min_follows {
         return Vec::new();
     }
@@ -100,12 +113,20 @@ fn bursts(follows: &[(i64, u32, i64)], start: i64, cfg: &BurstConfig) -> Vec<(us
             continue;
         }
         let d = day_of(end);
-        let around: Vec<u32> = (d.saturating_sub(cfg.baseline_days as usize)
-            ..(d + cfg.baseline_days as usize + 1).min(days))
-            .filter(|&x| x + 1 < d || x > d + 1)
-            .map(|x| daily[x])
-            .collect();
-        let mut sorted = around.clone();
+        let near = |x: usize| x + 1 >= d && x <= d + 1;
+        // A window that overlaps a campaign is judged against the campaign's pace.
+        let around: Vec<u32> = match campaigns.iter().find(|c| c.0 <= end && c.1 > end - w) {
+            Some(&(from, to)) => (day_of(from.max(start))..=day_of(to.max(start)).min(days - 1))
+                .filter(|&x| !near(x))
+                .map(|x| daily[x])
+                .collect(),
+            None => (d.saturating_sub(cfg.baseline_days as usize)
+                ..(d + cfg.baseline_days as usize + 1).min(days))
+                .filter(|&x| !near(x))
+                .map(|x| daily[x])
+                .collect(),
+        };
+        let mut sorted = around;
         sorted.sort_unstable();
         let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0);
         // At least one follow every two days, so a quiet account is not
@@ -287,6 +308,41 @@ mod tests {
     fn the_organic_trickle_alone_has_no_burst() {
         let (act, _) = scene(0, 0);
         assert!(detect(&act, &BurstConfig::default()).flags.is_empty());
+    }
+
+    #[test]
+    fn a_campaign_bringing_followers_fast_is_not_a_burst() {
+        // 100 fresh, silent followers a day for ten days of a campaign.
+        let mut s = Scene::new();
+        for d in 0..60 {
+            let a = s.acct(&format!("o{d}"));
+            s.follow(a, 0, d * DAY, NEVER);
+        }
+        for d in 20..30 {
+            for k in 0..100 {
+                let a = s.acct(&format!("c{d}-{k}"));
+                let t = d * DAY + k * 14 * MIN;
+                s.b.account_mut(a).first_seen = Some(t - 20 * MIN);
+                s.follow(a, 0, t, NEVER);
+            }
+        }
+        s.b.campaign(crate::activity::Campaign {
+            channel: "own-channel".into(),
+            name: "spring".into(),
+            from: 20 * DAY,
+            to: 30 * DAY,
+        });
+        let key = &mut s.b.account_mut(0).key;
+        *key = "own-channel:me".into();
+        let act = s.finish();
+        let found = detect(&act, &BurstConfig::default());
+        assert!(found.flags.is_empty(), "{:?}", found.groups);
+        // Without the campaign, the same follows are a burst.
+        let act = Activity {
+            campaigns: vec![],
+            ..act
+        };
+        assert!(!detect(&act, &BurstConfig::default()).flags.is_empty());
     }
 
     #[test]

@@ -4,15 +4,21 @@
 //! one another.
 //!
 //! 1. For every post, accounts whose engagements fall within `window` of
-//!    each other form co-engaging pairs; a pair's count is the number of
-//!    posts on which it co-engaged (SynchroTrap's pairwise similarity).
-//! 2. A pair is linked when it co-engaged on at least `min_posts` posts and
-//!    far more often than chance: under independence, accounts engaging
-//!    with n_a and n_b posts meet on about n_a·n_b·Σc²/M² posts (c the
-//!    posts' engagement counts, M their sum), a share q of those meetings
-//!    falling within the window (measured on the data); the Poisson tail of
-//!    the observed count must be below `alpha`. Linked components of at
-//!    least `min_accounts` are candidates.
+//!    each other co-engage; a pair's count is the number of posts on which
+//!    it co-engaged (SynchroTrap's pairwise similarity). Counting every
+//!    pair is quadratic in a post's engagers, so candidate pairs come from
+//!    MinHash locality-sensitive hashing of each account's set of (post,
+//!    time slot) items (two grids offset by half a window, so engagements
+//!    close in time share a slot), and only candidates are counted exactly.
+//! 2. A pair is linked when it co-engaged within the window on at least
+//!    `min_posts` posts, far more often than timing alone explains: on each
+//!    post both engaged with, two of its engagements fall within the window
+//!    with the post's own probability q_p (the share of its engagement
+//!    pairs that do), so the expected count is Σ q_p over their common
+//!    posts; the Poisson tail of the observed count must be below `alpha`.
+//!    Sharing posts is not the signal here (loyal fans share most posts;
+//!    dense blocks are [`crate::dense`]'s job): sharing the moment is.
+//!    Linked components of at least `min_accounts` are candidates.
 //! 3. Each candidate is refined as CopyCatch does: the group's posts are
 //!    those most members engaged with, each post gets the median time of
 //!    its members' engagements, and a member stays if it engaged with at
@@ -36,9 +42,6 @@ pub struct LockstepConfig {
     pub min_posts: u32,
     pub min_share: f64,
     pub alpha: f64,
-    /// A post with more engagements inside one window than this is sampled
-    /// down for pair counting (the pairs grow quadratically).
-    pub max_window_accounts: usize,
 }
 
 impl Default for LockstepConfig {
@@ -49,7 +52,6 @@ impl Default for LockstepConfig {
             min_posts: 5,
             min_share: 0.5,
             alpha: 1e-6,
-            max_window_accounts: 400,
         }
     }
 }
@@ -69,40 +71,48 @@ pub fn detect(act: &Activity, cfg: &LockstepConfig) -> Findings {
         v.sort_unstable();
     }
     let mut posts_of = vec![0u32; act.accounts.len()];
-    let (mut m, mut sq) = (0f64, 0f64);
     for v in &by_post {
         for &(_, a) in v {
             posts_of[a as usize] += 1;
         }
-        m += v.len() as f64;
-        sq += (v.len() as f64).powi(2);
     }
-    // Chance that two given accounts both engage with the same post.
-    let meet = if m > 0.0 { sq / (m * m) } else { 0.0 };
     let mut out = Findings::default();
     // Accounts with too few posts can be in no group: leaving them out of
     // the pair counting saves most of its work.
     let mut taken: Vec<bool> = posts_of.iter().map(|&n| n < cfg.min_posts).collect();
+    // Each account's first engagement per post, by post.
+    let mut by_account: Vec<Vec<(u32, i64)>> = vec![Vec::new(); act.accounts.len()];
+    for (p, v) in by_post.iter().enumerate() {
+        for &(t, a) in v {
+            if !taken[a as usize] {
+                by_account[a as usize].push((p as u32, t));
+            }
+        }
+    }
     for &window in &cfg.windows {
         let started = std::time::Instant::now();
-        let (pairs, q) = co_engaging_pairs(&by_post, window, cfg.max_window_accounts, &taken);
-        tracing::debug!(
-            "lockstep window {}: {} pairs, q {q:.4}, {:.2?}",
-            duration(window),
-            pairs.len(),
-            started.elapsed()
-        );
+        let q = within_share(&by_post, window);
+        let candidates = candidate_pairs(&by_account, window, &taken);
         let mut uf = UnionFind::new(act.accounts.len());
-        for (&(a, b), &n) in &pairs {
-            let expected =
-                f64::from(posts_of[a as usize]) * f64::from(posts_of[b as usize]) * meet * q;
+        let mut linked = 0;
+        for &(a, b) in &candidates {
+            let (n, expected) =
+                co_engaged(&by_account[a as usize], &by_account[b as usize], window, &q);
             if n >= cfg.min_posts && crate::stats::poisson_tail(u64::from(n), expected) < cfg.alpha
             {
                 uf.union(a, b);
+                linked += 1;
             }
         }
+        tracing::debug!(
+            "lockstep window {}: {} candidate pairs, {linked} linked, {:.2?}",
+            duration(window),
+            candidates.len(),
+            started.elapsed()
+        );
+        let pairs = candidates;
         let mut comps: HashMap<u32, Vec<u32>> = HashMap::new();
-        for &(a, b) in pairs.keys() {
+        for &(a, b) in &pairs {
             for x in [a, b] {
                 if uf.size(x) >= cfg.min_accounts {
                     comps.entry(uf.find(x)).or_default().push(x);
@@ -126,6 +136,9 @@ pub fn detect(act: &Activity, cfg: &LockstepConfig) -> Findings {
                 for &m in &members {
                     taken[m as usize] = true;
                 }
+                for f in &flags {
+                    by_account[f.account as usize].clear();
+                }
                 out.flags.extend(flags);
                 out.groups.push(group);
             }
@@ -134,51 +147,124 @@ pub fn detect(act: &Activity, cfg: &LockstepConfig) -> Findings {
     out
 }
 
-/// Pairs (a < b) with the number of posts they engaged with within `window`
-/// of each other, and the share of same-post pairs that fall within it.
-/// Accounts already `taken` at a tighter window are left out.
-fn co_engaging_pairs(
-    by_post: &[Vec<(i64, u32)>],
-    window: i64,
-    cap: usize,
-    taken: &[bool],
-) -> (FxHashMap<(u32, u32), u32>, f64) {
-    let mut pairs: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    let (mut within, mut all) = (0f64, 0f64);
-    for v in by_post {
-        if v.len() < 2 {
-            continue;
-        }
-        // The chance of meeting within the window counts every engager.
-        let n = v.len() as f64;
-        all += n * (n - 1.0) / 2.0;
-        {
-            let mut lo = 0;
+/// For each post, the share of its engagement pairs that fall within
+/// `window` of each other (counted without listing them).
+fn within_share(by_post: &[Vec<(i64, u32)>], window: i64) -> Vec<f32> {
+    by_post
+        .iter()
+        .map(|v| {
+            let n = v.len() as f64;
+            let all = n * (n - 1.0) / 2.0;
+            let (mut lo, mut within) = (0, 0f64);
             for hi in 0..v.len() {
                 while v[hi].0 - v[lo].0 > window {
                     lo += 1;
                 }
                 within += (hi - lo) as f64;
             }
-        }
-        let v: Vec<(i64, u32)> = v.iter().copied().filter(|x| !taken[x.1 as usize]).collect();
-        let mut lo = 0;
-        for hi in 0..v.len() {
-            while v[hi].0 - v[lo].0 > window {
-                lo += 1;
+            if all > 0.0 {
+                (within / all) as f32
+            } else {
+                1.0
             }
-            // Pairs ending at `hi`; a crowded window is thinned deterministically.
-            let span = hi - lo;
-            let step = span.div_ceil(cap).max(1);
-            let mut j = lo;
-            while j < hi {
-                let (a, b) = (v[j].1.min(v[hi].1), v[j].1.max(v[hi].1));
-                *pairs.entry((a, b)).or_default() += 1;
-                j += step;
+        })
+        .collect()
+}
+
+/// MinHash bands × rows: two accounts whose item sets have Jaccard
+/// similarity 0.4 share a band with probability 1 − (1 − 0.4³)²⁵ ≈ 0.81,
+/// at 0.6 with 0.996, at 0.1 with 0.025.
+const BANDS: usize = 25;
+const ROWS: usize = 3;
+
+/// Pairs of accounts (a < b) likely to have co-engaged often, by MinHash LSH.
+fn candidate_pairs(by_account: &[Vec<(u32, i64)>], window: i64, taken: &[bool]) -> Vec<(u32, u32)> {
+    use rayon::prelude::*;
+    let half = (window / 2).max(1);
+    let signatures: Vec<(u32, [u64; BANDS])> = by_account
+        .par_iter()
+        .enumerate()
+        .filter(|(a, v)| !taken[*a] && !v.is_empty())
+        .map(|(a, v)| {
+            let mut mins = [u64::MAX; BANDS * ROWS];
+            for &(p, t) in v {
+                // Two grids of slots `window` wide, offset by half a window.
+                let slot = t.div_euclid(window);
+                let shifted = (t + half).div_euclid(window);
+                for item in [
+                    mix(u64::from(p) << 32 ^ slot as u64),
+                    mix(!(u64::from(p) << 32 ^ shifted as u64)),
+                ] {
+                    for (k, m) in mins.iter_mut().enumerate() {
+                        let h = mix(item ^ SEEDS[k % SEEDS.len()].wrapping_mul(k as u64 + 1));
+                        *m = (*m).min(h);
+                    }
+                }
+            }
+            let mut bands = [0u64; BANDS];
+            for (b, band) in bands.iter_mut().enumerate() {
+                *band = mins[b * ROWS..(b + 1) * ROWS]
+                    .iter()
+                    .fold(b as u64, |acc, &x| mix(acc ^ x));
+            }
+            (a as u32, bands)
+        })
+        .collect();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut buckets: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    for b in 0..BANDS {
+        buckets.clear();
+        for (a, bands) in &signatures {
+            buckets.entry(bands[b]).or_default().push(*a);
+        }
+        for members in buckets.values() {
+            // A star and a chain link a bucket's members: enough for the
+            // components, linear in the bucket's size.
+            for w in members.windows(2) {
+                pairs.push((w[0].min(w[1]), w[0].max(w[1])));
+            }
+            for &m in members.iter().skip(2) {
+                pairs.push((members[0].min(m), members[0].max(m)));
             }
         }
     }
-    (pairs, if all > 0.0 { within / all } else { 0.0 })
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+const SEEDS: [u64; 4] = [
+    0x9e37_79b9_7f4a_7c15,
+    0xbf58_476d_1ce4_e5b9,
+    0x94d0_49bb_1331_11eb,
+    0x2545_f491_4f6c_dd1d,
+];
+
+/// SplitMix64's finaliser: a fast, well-mixed 64-bit hash.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Posts both accounts engaged with within `window` of each other, and how
+/// many that would be by chance given their common posts (both lists sorted
+/// by post; `q` is each post's within-window share).
+fn co_engaged(a: &[(u32, i64)], b: &[(u32, i64)], window: i64, q: &[f32]) -> (u32, f64) {
+    let (mut i, mut j, mut n, mut expected) = (0, 0, 0, 0f64);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += u32::from((a[i].1 - b[j].1).abs() <= window);
+                expected += f64::from(q[a[i].0 as usize]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (n, expected)
 }
 
 /// CopyCatch's refinement of one candidate group; `None` when too little is left.
