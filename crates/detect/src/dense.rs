@@ -90,9 +90,11 @@ pub fn detect(act: &Activity, cfg: &DenseConfig) -> Findings {
             flags.push(Flag {
                 account: rows[r as usize],
                 pattern: Pattern::DenseBlock,
-                // A block this surprising is strong evidence; members that
-                // also engage elsewhere (camouflage) a bit less.
-                strength: (0.5 + 0.4 * share) * (own_lift / (2.0 * MIN_LIFT)).clamp(0.75, 1.0),
+                // Only a block far beyond any community's lift is evidence
+                // on its own (tight communities reach 10–15×, farms and pods
+                // 40× and more); members that also engage elsewhere
+                // (camouflage) count a bit less.
+                strength: (0.5 + 0.4 * share) * (own_lift / (4.0 * MIN_LIFT)).clamp(0.5, 1.0),
                 reason: format!(
                     "one of {n} accounts whose engagement concentrates on the same {m} posts: {mine} of its {} engagements are there, {own_lift:.0}× what its activity predicts",
                     g.row_deg(r)

@@ -11,10 +11,11 @@
 //!    time slot) items (two grids offset by half a window, so engagements
 //!    close in time share a slot), and only candidates are counted exactly.
 //! 2. A pair is linked when it co-engaged within the window on at least
-//!    `min_posts` posts, far more often than timing alone explains: on each
-//!    post both engaged with, two of its engagements fall within the window
-//!    with the post's own probability q_p (the share of its engagement
-//!    pairs that do), so the expected count is Σ q_p over their common
+//!    `min_posts` posts, far more often than timing alone explains: on a
+//!    post of author u, two engagements fall within the window with
+//!    probability q_u, the median over u's posts of the share of their
+//!    engagement pairs that do (the median, so a farm's own posts do not set
+//!    the norm), and the expected count is Σ q_u over the pair's common
 //!    posts; the Poisson tail of the observed count must be below `alpha`.
 //!    Sharing posts is not the signal here (loyal fans share most posts;
 //!    dense blocks are [`crate::dense`]'s job): sharing the moment is.
@@ -91,7 +92,7 @@ pub fn detect(act: &Activity, cfg: &LockstepConfig) -> Findings {
     }
     for &window in &cfg.windows {
         let started = std::time::Instant::now();
-        let q = within_share(&by_post, window);
+        let q = author_norm(act, &within_share(&by_post, window));
         let candidates = candidate_pairs(&by_account, window, &taken);
         let mut uf = UnionFind::new(act.accounts.len());
         let mut linked = 0;
@@ -148,8 +149,9 @@ pub fn detect(act: &Activity, cfg: &LockstepConfig) -> Findings {
 }
 
 /// For each post, the share of its engagement pairs that fall within
-/// `window` of each other (counted without listing them).
-fn within_share(by_post: &[Vec<(i64, u32)>], window: i64) -> Vec<f32> {
+/// `window` of each other (counted without listing them), and the number
+/// of its pairs.
+fn within_share(by_post: &[Vec<(i64, u32)>], window: i64) -> Vec<(f32, f64)> {
     by_post
         .iter()
         .map(|v| {
@@ -163,11 +165,51 @@ fn within_share(by_post: &[Vec<(i64, u32)>], window: i64) -> Vec<f32> {
                 within += (hi - lo) as f64;
             }
             if all > 0.0 {
-                (within / all) as f32
+                ((within / all) as f32, all)
             } else {
-                1.0
+                (f32::NAN, 0.0)
             }
         })
+        .collect()
+}
+
+/// Each post's within-window share replaced by the median over its
+/// author's posts, weighted by their pairs (a post with two likers says
+/// little about its author's audience).
+fn author_norm(act: &Activity, q: &[(f32, f64)]) -> Vec<f32> {
+    let mut by_author: HashMap<u32, Vec<(f32, f64)>> = HashMap::new();
+    for (p, &(x, w)) in q.iter().enumerate() {
+        if x.is_finite() {
+            by_author
+                .entry(act.posts[p].author)
+                .or_default()
+                .push((x, w));
+        }
+    }
+    let median: HashMap<u32, f32> = by_author
+        .into_iter()
+        .map(|(a, mut v)| {
+            v.sort_by(|x, y| x.0.total_cmp(&y.0));
+            let half = v.iter().map(|x| x.1).sum::<f64>() / 2.0;
+            let mut acc = 0.0;
+            let m = v
+                .iter()
+                .find(|x| {
+                    acc += x.1;
+                    acc >= half
+                })
+                .map_or(1.0, |x| x.0);
+            (a, m)
+        })
+        .collect();
+    for (a, m) in &median {
+        if act.is_own(*a) {
+            tracing::debug!("within-window share on {}'s posts: {m:.4}", act.name(*a));
+        }
+    }
+    act.posts
+        .iter()
+        .map(|p| median.get(&p.author).copied().unwrap_or(1.0))
         .collect()
 }
 
@@ -176,6 +218,8 @@ fn within_share(by_post: &[Vec<(i64, u32)>], window: i64) -> Vec<f32> {
 /// at 0.6 with 0.996, at 0.1 with 0.025.
 const BANDS: usize = 25;
 const ROWS: usize = 3;
+/// Buckets up to this size have all their pairs checked.
+const SMALL_BUCKET: usize = 100;
 
 /// Pairs of accounts (a < b) likely to have co-engaged often, by MinHash LSH.
 fn candidate_pairs(by_account: &[Vec<(u32, i64)>], window: i64, taken: &[bool]) -> Vec<(u32, u32)> {
@@ -218,7 +262,17 @@ fn candidate_pairs(by_account: &[Vec<(u32, i64)>], window: i64, taken: &[bool]) 
             buckets.entry(bands[b]).or_default().push(*a);
         }
         for members in buckets.values() {
-            // A star and a chain link a bucket's members: enough for the
+            if members.len() <= SMALL_BUCKET {
+                // Every pair: a stray honest account in the bucket cannot
+                // cut a member off from the rest.
+                for (i, &a) in members.iter().enumerate() {
+                    for &b in &members[i + 1..] {
+                        pairs.push((a.min(b), a.max(b)));
+                    }
+                }
+                continue;
+            }
+            // A star and a chain link a big bucket's members: enough for the
             // components, linear in the bucket's size.
             for w in members.windows(2) {
                 pairs.push((w[0].min(w[1]), w[0].max(w[1])));

@@ -16,21 +16,21 @@ fn micros(s: &str) -> i64 {
         .timestamp_micros()
 }
 
-struct Raw {
-    own: HashSet<String>,
+pub(crate) struct Raw {
+    pub(crate) own: HashSet<String>,
     /// post id → (author, at, is reply)
-    posts: HashMap<String, (String, i64, bool)>,
+    pub(crate) posts: HashMap<String, (String, i64, bool)>,
     /// reply post id → parent post id
-    parents: HashMap<String, String>,
+    pub(crate) parents: HashMap<String, String>,
     /// (actor, target post, at) for likes, reshares, replies, quotes.
-    engagements: Vec<(String, String, i64)>,
+    pub(crate) engagements: Vec<(String, String, i64)>,
     /// (actor, target account, at, follow record)
-    follows: Vec<(String, String, i64, String)>,
+    pub(crate) follows: Vec<(String, String, i64, String)>,
     /// follow record → delete time
-    deleted: HashMap<String, i64>,
-    end: i64,
+    pub(crate) deleted: HashMap<String, i64>,
+    pub(crate) end: i64,
     /// (name, start, end, promoted)
-    campaigns: Vec<(String, i64, i64, HashSet<String>)>,
+    pub(crate) campaigns: Vec<(String, i64, i64, HashSet<String>)>,
 }
 
 fn read_raw(dir: &std::path::Path, truth: &Value) -> Raw {
@@ -124,7 +124,10 @@ fn read_raw(dir: &std::path::Path, truth: &Value) -> Raw {
 
 /// A generated community of `days` days, imported, with its own accounts
 /// declared: (temp dir, store, raw events, truth).
-fn community(seed: u64, days: u32) -> (tempfile::TempDir, std::path::PathBuf, Raw, Value) {
+pub(crate) fn community(
+    seed: u64,
+    days: u32,
+) -> (tempfile::TempDir, std::path::PathBuf, Raw, Value) {
     let dir = tempfile::tempdir().unwrap();
     let out = synth(dir.path(), seed, days, "small");
     let truth: Value =
@@ -224,10 +227,10 @@ fn engagement_equals_an_independent_count_from_the_raw_events() {
 }
 
 /// Cohort label → (acquired, [(observed, following, engaged)] by period).
-type Table = BTreeMap<String, (u64, Vec<(u64, u64, u64)>)>;
+pub(crate) type Table = BTreeMap<String, (u64, Vec<(u64, u64, u64)>)>;
 
 /// Cohorts recomputed from the raw events.
-fn expected_cohorts(raw: &Raw, period_days: i64, by_month: bool) -> Table {
+pub(crate) fn expected_cohorts(raw: &Raw, period_days: i64, by_month: bool) -> Table {
     let period = period_days * DAY;
     // First follow of an own account, per actor.
     let mut first: HashMap<&String, (i64, &String)> = HashMap::new();
@@ -288,7 +291,7 @@ fn expected_cohorts(raw: &Raw, period_days: i64, by_month: bool) -> Table {
     out
 }
 
-fn as_table(report: &Value) -> Table {
+pub(crate) fn as_table(report: &Value) -> Table {
     report["cohorts"]
         .as_array()
         .unwrap()
@@ -341,9 +344,16 @@ fn analyses_need_own_accounts_and_refuse_what_they_cannot_honour() {
     let o = levain(&data, &["engagement", "--json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("levain own add"), "{}", stderr(&o));
+    let o = levain(&data, &["fraud", "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("levain own add"), "{}", stderr(&o));
     let o = levain(&data, &["cohorts", "--exclude-suspicious"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("not compute yet"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("run `levain fraud` first"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -4,6 +4,8 @@ mod common;
 
 // Engagement and cohorts against an independent computation.
 mod audience;
+// Fake engagement: planted families found, --exclude-suspicious, marks.
+mod fraud;
 // Bad input: malformed records, wrong files, --strict.
 mod bad_input;
 // SIGKILL during imports, then a consistent store and exact counts.
