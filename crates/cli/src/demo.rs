@@ -83,6 +83,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         w.own_mut().insert(o.account.clone());
     }
     w.commit()?;
+    // Release the store's lock: the fraud step writes its verdicts.
+    drop(w);
     println!("3. Declared the community's own accounts (levain own add):");
     for o in &truth.own {
         println!("   @{} ({})", o.handle, o.role);
@@ -140,16 +142,76 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     println!("\n9. Today's queue (levain actions):");
     let queue = levain_analytics::actions::actions(&engine, &own, &Default::default(), 14, 3)?;
     crate::audience::print_actions(&queue, 2);
-    let fakes = truth.fake_accounts.len();
-    println!(
-        "   The generator planted {} fake accounts (like farm, bought followers, pod, follow ring, bots); truth.json lists them.",
-        thousands(fakes as u64)
-    );
 
+    println!("\n10. Which engagement is fake (levain fraud):");
+    let fraud = crate::fraud::run_and_store(&data, levain_detect::combine::DEFAULT_THRESHOLD)?;
+    crate::fraud::print_report(&fraud, 0);
+    let found: std::collections::HashSet<&str> = fraud
+        .accounts
+        .iter()
+        .filter(|a| a.suspicious)
+        .map(|a| a.account.as_str())
+        .collect();
+    println!("   Against the generator's ground truth (truth.json):");
+    let mut families: Vec<&str> = truth.fake_accounts.values().map(String::as_str).collect();
+    families.sort_unstable();
+    families.dedup();
+    for family in families {
+        let planted: Vec<&String> = truth
+            .fake_accounts
+            .iter()
+            .filter(|(_, f)| *f == family)
+            .map(|(a, _)| a)
+            .collect();
+        let caught = planted.iter().filter(|a| found.contains(a.as_str())).count();
+        let example = fraud
+            .accounts
+            .iter()
+            .find(|a| a.suspicious && truth.fake_accounts.get(&a.account).is_some_and(|f| f == family))
+            .and_then(|a| a.reasons.first().cloned())
+            .unwrap_or_default();
+        println!(
+            "   {family:<17} {caught:>4} of {:>4} found   e.g. \"{example}\"",
+            planted.len()
+        );
+    }
+    let wrong = found
+        .iter()
+        .filter(|a| !truth.fake_accounts.contains_key(**a))
+        .count();
+    println!("   Real accounts wrongly flagged: {wrong} of {}.", thousands(fraud.accounts.len() as u64));
+
+    println!("\n11. The same numbers without them (--exclude-suspicious):");
+    let engine = Engine::open(&store)?;
+    let clean = levain_analytics::Filters {
+        exclude_suspicious: true,
+        ..Default::default()
+    };
+    let without = levain_analytics::engagement::engagement(&engine, &own, &clean)?;
+    println!(
+        "   Unique engagers: {} instead of {}; likes: {} instead of {}.",
+        thousands(without.totals.unique_engagers),
+        thousands(report.totals.unique_engagers),
+        thousands(without.totals.likes),
+        thousands(report.totals.likes)
+    );
+    let clean_cohorts = levain_analytics::cohorts::cohorts(
+        &engine,
+        &own,
+        &clean,
+        30,
+        levain_analytics::cohorts::CohortBy::Source,
+    )?;
+    let acquired = |c: &levain_analytics::cohorts::Cohorts| c.cohorts.iter().map(|c| c.acquired).sum::<u64>();
+    println!(
+        "   Followers acquired: {} instead of {} (the bought ones are gone).",
+        thousands(acquired(&clean_cohorts)),
+        thousands(acquired(&cohorts))
+    );
     println!("\nDone in {:.1} s.", started.elapsed().as_secs_f64());
     match &args.keep {
         Some(dir) => println!(
-            "Try next:\n  levain --data {0} status\n  levain --data {0} sql \"SELECT kind, count(*) FROM interactions GROUP BY kind\"",
+            "Try next:\n  levain --data {0} status\n  levain --data {0} fraud\n  levain --data {0} sql \"SELECT kind, count(*) FROM interactions GROUP BY kind\"",
             dir.join("store").display()
         ),
         None => println!(
