@@ -28,12 +28,13 @@ pub struct DenseBlock {
 }
 
 /// Min-tree over `f64` keys with decrease/increase-key: a tournament tree
-/// whose internal nodes hold the index of the leftmost minimum of their
-/// subtree, so ties go to the lowest index exactly like the reference
-/// `MinTree.getMin` (left child on `<=`).
+/// whose internal nodes hold the index and value of the leftmost minimum of
+/// their subtree, so ties go to the lowest index exactly like the reference
+/// `MinTree.getMin` (left child on `<=`). Values live in the tree (leaves
+/// at `leaves + i`), so a walk up never chases an index to read a value.
 pub struct MinTree {
-    vals: Vec<f64>,
-    tree: Vec<u32>,
+    key: Vec<f64>,
+    idx: Vec<u32>,
     leaves: usize,
 }
 
@@ -41,49 +42,49 @@ impl MinTree {
     /// A tree over `vals` (index = position).
     pub fn new(vals: Vec<f64>) -> MinTree {
         let leaves = vals.len().max(1).next_power_of_two();
-        let mut vals = vals;
-        vals.resize(leaves, f64::INFINITY);
-        let mut tree = vec![0u32; 2 * leaves];
+        let mut key = vec![f64::INFINITY; 2 * leaves];
+        key[leaves..leaves + vals.len()].copy_from_slice(&vals);
+        drop(vals);
+        let mut idx = vec![0u32; 2 * leaves];
         for i in 0..leaves {
-            tree[leaves + i] = i as u32;
+            idx[leaves + i] = i as u32;
         }
-        let mut t = MinTree { vals, tree, leaves };
-        for i in (1..leaves).rev() {
-            t.tree[i] = t.winner(t.tree[2 * i], t.tree[2 * i + 1]);
+        let mut t = MinTree { key, idx, leaves };
+        for p in (1..leaves).rev() {
+            t.pull(p);
         }
         t
     }
 
+    /// Node `p` takes the winner of its children (left on `<=`).
     #[inline]
-    fn winner(&self, l: u32, r: u32) -> u32 {
-        if self.vals[l as usize] <= self.vals[r as usize] {
-            l
-        } else {
-            r
-        }
+    fn pull(&mut self, p: usize) {
+        let (l, r) = (2 * p, 2 * p + 1);
+        let c = if self.key[l] <= self.key[r] { l } else { r };
+        self.key[p] = self.key[c];
+        self.idx[p] = self.idx[c];
     }
 
     /// (index, value) of the leftmost minimum.
     #[inline]
     pub fn min(&self) -> (u32, f64) {
-        let i = self.tree[1];
-        (i, self.vals[i as usize])
+        (self.idx[1], self.key[1])
     }
 
     /// Current value of `i`.
     #[inline]
     pub fn get(&self, i: u32) -> f64 {
-        self.vals[i as usize]
+        self.key[self.leaves + i as usize]
     }
 
     /// Sets the value of `i` and repairs the path to the root.
     #[inline]
     pub fn set(&mut self, i: u32, v: f64) {
-        self.vals[i as usize] = v;
-        let mut p = (self.leaves + i as usize) >> 1;
+        let mut p = self.leaves + i as usize;
+        self.key[p] = v;
+        p >>= 1;
         while p >= 1 {
-            let w = self.winner(self.tree[2 * p], self.tree[2 * p + 1]);
-            self.tree[p] = w;
+            self.pull(p);
             p >>= 1;
         }
     }
@@ -91,7 +92,7 @@ impl MinTree {
     /// Adds `d` to the value of `i`.
     #[inline]
     pub fn add(&mut self, i: u32, d: f64) {
-        let v = self.vals[i as usize] + d;
+        let v = self.get(i) + d;
         if d <= 0.0 {
             self.decrease(i, v)
         } else {
@@ -103,13 +104,14 @@ impl MinTree {
     /// `i`, so the walk stops at the first ancestor `i` does not win.
     #[inline]
     pub fn decrease(&mut self, i: u32, v: f64) {
-        self.vals[i as usize] = v;
-        let mut p = (self.leaves + i as usize) >> 1;
+        let mut p = self.leaves + i as usize;
+        self.key[p] = v;
+        p >>= 1;
         while p >= 1 {
-            let w = self.tree[p];
-            let wv = self.vals[w as usize];
+            let (w, wv) = (self.idx[p], self.key[p]);
             if w == i || v < wv || (v == wv && i < w) {
-                self.tree[p] = i;
+                self.key[p] = v;
+                self.idx[p] = i;
                 p >>= 1;
             } else {
                 break;
@@ -436,6 +438,8 @@ fn refine(g: &Bipartite, mut rows: Vec<u32>, mut cols: Vec<u32>, cfg: &DenseConf
     // When the block is a large share of the graph its own edges inflate the
     // degrees, so ρ may never reach `switch_rho`: then phase 2 starts from
     // the most significant set met on the halving path.
+    let mut mask_r = vec![false; g.n_rows() as usize];
+    let mut mask_c = vec![false; g.n_cols() as usize];
     let mut cols_turn = true;
     let mut reached = false;
     let mut best_path: (f64, Vec<u32>, Vec<u32>) = (f64::NEG_INFINITY, Vec::new(), Vec::new());
@@ -445,16 +449,35 @@ fn refine(g: &Bipartite, mut rows: Vec<u32>, mut cols: Vec<u32>, cfg: &DenseConf
         }
         let (vol_r, vol_c) = (volume(g, true, &rows), volume(g, false, &cols));
         let is_rows = !cols_turn;
-        if is_rows {
-            cr.count(g, true, &cols);
+        // Each member's edges into the other side: counted from the other
+        // side (O(its volume)) or, when the members' volume is smaller, by
+        // walking the members' own lists against a membership mask (in
+        // parallel); same counts either way.
+        let (mine, other) = if is_rows {
+            (&rows, &cols)
         } else {
-            cc.count(g, false, &rows);
-        }
-        let counter = if is_rows { &cr } else { &cc };
-        let e: f64 = (if is_rows { &rows } else { &cols })
-            .iter()
-            .map(|&v| counter.k[v as usize] as f64)
-            .sum();
+            (&cols, &rows)
+        };
+        let ks: Vec<u32> =
+            if (if is_rows { vol_r } else { vol_c }) < (if is_rows { vol_c } else { vol_r }) {
+                let mask = if is_rows { &mut mask_c } else { &mut mask_r };
+                other.iter().for_each(|&u| mask[u as usize] = true);
+                let mask_ro: &[bool] = mask;
+                let ks = mine
+                    .par_iter()
+                    .map(|&v| {
+                        let nb = if is_rows { g.row(v) } else { g.col(v) };
+                        nb.iter().filter(|&&u| mask_ro[u as usize]).count() as u32
+                    })
+                    .collect();
+                other.iter().for_each(|&u| mask[u as usize] = false);
+                ks
+            } else {
+                let counter = if is_rows { &mut cr } else { &mut cc };
+                counter.count(g, is_rows, other);
+                mine.iter().map(|&v| counter.k[v as usize]).collect()
+            };
+        let e: f64 = ks.iter().map(|&k| k as f64).sum();
         let rho = e / (vol_r * vol_c / total);
         if rho >= cfg.switch_rho {
             reached = true;
@@ -472,12 +495,10 @@ fn refine(g: &Bipartite, mut rows: Vec<u32>, mut cols: Vec<u32>, cfg: &DenseConf
         cols_turn = !cols_turn;
         let mut dev: Vec<(f64, u32)> = members
             .par_iter()
-            .map(|&v| {
+            .zip(ks.par_iter())
+            .map(|(&v, &k)| {
                 let d = if is_rows { g.row_deg(v) } else { g.col_deg(v) } as f64;
-                (
-                    signed_deviance(counter.k[v as usize] as f64, d * vol_other / total),
-                    v,
-                )
+                (signed_deviance(k as f64, d * vol_other / total), v)
             })
             .collect();
         dev.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -530,6 +551,7 @@ fn refine(g: &Bipartite, mut rows: Vec<u32>, mut cols: Vec<u32>, cfg: &DenseConf
         out.sort_unstable();
         out
     };
+    let mut prev: (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
     for round in 0..cfg.max_rounds {
         if rows.is_empty() || cols.is_empty() {
             break;
@@ -555,9 +577,17 @@ fn refine(g: &Bipartite, mut rows: Vec<u32>, mut cols: Vec<u32>, cfg: &DenseConf
             e2 / (vol_r2 * vol_c / total),
             sig,
         );
-        let done = new_rows == rows && new_cols == cols && sig >= cfg.node_significance;
-        rows = new_rows;
-        cols = new_cols;
+        // Converged, or (after the ramp) back to the state of two rounds
+        // ago: a period-2 oscillation that the remaining rounds would only
+        // repeat.
+        let full = sig >= cfg.node_significance;
+        let done = full
+            && ((new_rows == rows && new_cols == cols)
+                || (new_rows == prev.0 && new_cols == prev.1));
+        prev = (
+            std::mem::replace(&mut rows, new_rows),
+            std::mem::replace(&mut cols, new_cols),
+        );
         if done {
             break;
         }
@@ -667,8 +697,8 @@ pub type Candidate = ((Vec<u32>, Vec<u32>), DenseBlock);
 /// The seeds of one [`dense_blocks`] round with their refined blocks (also
 /// for diagnostics): (seed rows, seed cols) and the block. Seeds are the
 /// nested prefixes of FRAUDAR's peeling order holding n/2, n/4, … nodes;
-/// the search stops early once two seeds in a row refine to the same
-/// significant block. The last two candidates are FRAUDAR's own best block,
+/// the search stops early once two seeds in a row refine to significant
+/// blocks that agree (Jaccard ≥ 0.9 on both sides). The last two candidates are FRAUDAR's own best block,
 /// refined and as found (scored by the same significance).
 pub fn candidates(g: &Bipartite, cfg: &DenseConfig) -> Vec<Candidate> {
     if g.n_edges() == 0 {
@@ -677,6 +707,28 @@ pub fn candidates(g: &Bipartite, cfg: &DenseConfig) -> Vec<Candidate> {
     let w = log_col_weights(g);
     let (order, best_k, _) = peel_order(g, &w);
     candidates_from(g, &order, Some(best_k), cfg)
+}
+
+/// |a ∩ b| / |a ∪ b| of two sorted sets (1 if both are empty).
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let (mut i, mut j, mut both) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - both;
+    if union == 0 {
+        1.0
+    } else {
+        both as f64 / union as f64
+    }
 }
 
 /// [`candidates`] from a given peeling order; `fraudar_k`: the number of
@@ -708,7 +760,10 @@ fn candidates_from(
             .collect();
         for (seed, b) in refined {
             let repeat = out.last().is_some_and(|(_, p)| {
-                p.rows == b.rows && p.cols == b.cols && b.score > cfg.min_significance
+                b.score > cfg.min_significance
+                    && p.score > cfg.min_significance
+                    && jaccard(&p.rows, &b.rows) >= 0.9
+                    && jaccard(&p.cols, &b.cols) >= 0.9
             });
             out.push((seed, b));
             if repeat {
