@@ -6,10 +6,12 @@
 //!   rewards the hub core of a power-law graph, which is dense only because
 //!   its nodes have high degree. `dense_blocks` instead scores a block by how
 //!   far its edge count exceeds the Chung–Lu expectation
-//!   `vol(A)·vol(T)/E` (a Poisson log-likelihood ratio), finds it by
-//!   alternating per-node refinement from FRAUDAR-style seeds, and keeps it
-//!   only if that score beats what the number of possible blocks of its size
-//!   could produce by chance.
+//!   `vol(A)·vol(T)/E` (a Poisson log-likelihood ratio) — or, for a block
+//!   that makes up most of its nodes' degrees, the leave-block-out
+//!   expectation (see [`block_significance`]) — finds it by alternating
+//!   per-node refinement from FRAUDAR-style seeds (and FRAUDAR's own block),
+//!   and keeps it only if that score beats what the number of possible
+//!   blocks of its size could produce by chance.
 
 use rayon::prelude::*;
 
