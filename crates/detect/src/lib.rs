@@ -17,6 +17,7 @@
 //! - [`inject`]: the FRAUDAR injection protocol on a Chung–Lu background, for benchmarks.
 
 pub mod activity;
+pub mod bench;
 pub mod bots;
 pub mod bursts;
 pub mod combine;
