@@ -19,6 +19,10 @@ pub enum Bench {
     /// `engagement` and `cohorts` on a generated store, side by side with the
     /// same queries in DuckDB over the same Parquet files (`pip install duckdb`).
     Query(QueryArgs),
+    /// The fraud detectors' quality on generated communities and on
+    /// FRAUDAR's injection grid (side by side with rgmining-fraudar when
+    /// --peer-python is given), and their speed on a 10⁷-edge graph.
+    Detect(crate::bench_detect::DetectArgs),
 }
 
 /// The generated community a benchmark runs on, made once and kept.
@@ -73,6 +77,7 @@ pub fn run(b: Bench) -> anyhow::Result<ExitCode> {
     match b {
         Bench::Import(a) => import(a),
         Bench::Query(a) => query(a),
+        Bench::Detect(a) => crate::bench_detect::run(a),
     }
 }
 

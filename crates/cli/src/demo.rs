@@ -163,11 +163,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .filter(|(_, f)| *f == family)
             .map(|(a, _)| a)
             .collect();
-        let caught = planted.iter().filter(|a| found.contains(a.as_str())).count();
+        let caught = planted
+            .iter()
+            .filter(|a| found.contains(a.as_str()))
+            .count();
         let example = fraud
             .accounts
             .iter()
-            .find(|a| a.suspicious && truth.fake_accounts.get(&a.account).is_some_and(|f| f == family))
+            .find(|a| {
+                a.suspicious
+                    && truth
+                        .fake_accounts
+                        .get(&a.account)
+                        .is_some_and(|f| f == family)
+            })
             .and_then(|a| a.reasons.first().cloned())
             .unwrap_or_default();
         println!(
@@ -179,7 +188,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|a| !truth.fake_accounts.contains_key(**a))
         .count();
-    println!("   Real accounts wrongly flagged: {wrong} of {}.", thousands(fraud.accounts.len() as u64));
+    println!(
+        "   Real accounts wrongly flagged: {wrong} of {}.",
+        thousands(fraud.accounts.len() as u64)
+    );
 
     println!("\n11. The same numbers without them (--exclude-suspicious):");
     let engine = Engine::open(&store)?;
@@ -202,7 +214,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         30,
         levain_analytics::cohorts::CohortBy::Source,
     )?;
-    let acquired = |c: &levain_analytics::cohorts::Cohorts| c.cohorts.iter().map(|c| c.acquired).sum::<u64>();
+    let acquired =
+        |c: &levain_analytics::cohorts::Cohorts| c.cohorts.iter().map(|c| c.acquired).sum::<u64>();
     println!(
         "   Followers acquired: {} instead of {} (the bought ones are gone).",
         thousands(acquired(&clean_cohorts)),

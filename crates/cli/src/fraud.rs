@@ -154,7 +154,7 @@ pub fn print_report(r: &FraudReport, top: usize) {
             s.marked_real, s.marked_fake
         );
     }
-    if !r.groups.is_empty() {
+    if top > 0 && !r.groups.is_empty() {
         println!("Groups:");
         for g in r.groups.iter().take(top) {
             println!(

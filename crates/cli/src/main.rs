@@ -3,6 +3,7 @@
 
 mod audience;
 mod bench;
+mod bench_detect;
 mod demo;
 mod fraud;
 mod import;
