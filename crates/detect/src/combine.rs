@@ -38,6 +38,7 @@ impl Default for DetectConfig {
             // lift): look past them.
             dense: DenseConfig {
                 max_blocks: 12,
+                repeel: true,
                 ..DenseConfig::default()
             },
             threshold: DEFAULT_THRESHOLD,

@@ -51,6 +51,12 @@ pub fn detect(act: &Activity, cfg: &DenseConfig) -> Findings {
     }
     let total = g.n_edges() as f64;
     for block in dense_blocks(&g, cfg) {
+        tracing::debug!(
+            "dense block {} × {} (significance {:.0})",
+            block.rows.len(),
+            block.cols.len(),
+            block.score
+        );
         let in_cols = {
             let mut v = vec![false; g.n_cols() as usize];
             for &c in &block.cols {
@@ -179,7 +185,7 @@ mod tests {
                 }
             }
         }
-        let found = detect(&s.finish(), &DenseConfig::default());
+        let found = detect(&s.finish(), &crate::DetectConfig::default().dense);
         let mut flagged: Vec<u32> = found.flags.iter().map(|f| f.account).collect();
         flagged.sort_unstable();
         assert_eq!(

@@ -257,6 +257,11 @@ pub struct DenseConfig {
     /// Seeds are halved side by side until their edges are this many times
     /// the Chung–Lu expectation, then refined node by node.
     pub switch_rho: f64,
+    /// Peel the remaining graph afresh after each block (slower), instead of
+    /// reusing the first peeling order with found blocks moved to its front.
+    /// A first block that takes most of the graph's edges (an audience's
+    /// loyal core) leaves the old order's prefixes useless as seeds.
+    pub repeel: bool,
 }
 
 impl Default for DenseConfig {
@@ -269,6 +274,7 @@ impl Default for DenseConfig {
             max_rounds: 40,
             seeds: 14,
             switch_rho: 4.0,
+            repeel: false,
         }
     }
 }
@@ -625,9 +631,15 @@ pub fn dense_blocks(g: &Bipartite, cfg: &DenseConfig) -> Vec<DenseBlock> {
     let (mut order, best_k, _) = peel_order(g, &w);
     drop(w);
     let mut cur: Option<Bipartite> = None;
+    let mut fraudar_k = Some(best_k);
     for round in 0..cfg.max_blocks {
         let gb = cur.as_ref().unwrap_or(g);
-        if round > 0 {
+        if round > 0 && cfg.repeel {
+            let w = log_col_weights(gb);
+            let (fresh, k, _) = peel_order(gb, &w);
+            order = fresh;
+            fraudar_k = Some(k);
+        } else if round > 0 {
             let b = out.last().expect("a block per earlier round");
             let mut in_r = vec![false; g.n_rows() as usize];
             let mut in_c = vec![false; g.n_cols() as usize];
@@ -642,8 +654,7 @@ pub fn dense_blocks(g: &Bipartite, cfg: &DenseConfig) -> Vec<DenseBlock> {
             front.extend(rest);
             order = front;
         }
-        let fraudar_k = (round == 0).then_some(best_k);
-        let Some(b) = candidates_from(gb, &order, fraudar_k, cfg)
+        let Some(b) = candidates_from(gb, &order, fraudar_k.take(), cfg)
             .into_iter()
             .map(|(_, b)| b)
             .max_by(|a, b| a.score.total_cmp(&b.score))
