@@ -7,9 +7,10 @@
 //! baseline rate around it (the median daily count over ±`baseline_days`,
 //! with the burst's days left out), and kept when the Poisson tail
 //! probability of seeing that many is below `alpha` and the count is at
-//! least `min_follows`. Inside a campaign on the account's channel the
-//! baseline is the campaign's own pace (its median day): a campaign is
-//! meant to bring followers fast, and paid followers are real people. A burst alone proves nothing (a post can go viral),
+//! least `min_follows` and `min_ratio` times the expectation (real counts
+//! are overdispersed). Inside campaigns on the account's channel the
+//! baseline is the median day under the same campaigns: a campaign is meant
+//! to bring followers fast, and paid followers are real people. A burst alone proves nothing (a post can go viral),
 //! so each member is judged on its own signals.
 
 use std::collections::HashMap;
@@ -24,6 +25,8 @@ pub struct BurstConfig {
     pub min_follows: usize,
     /// Poisson tail probability below which a window is a burst.
     pub alpha: f64,
+    /// …and how many times the expected count it must reach.
+    pub min_ratio: f64,
     /// "Young": first seen at most this long before the follow (µs).
     pub young: i64,
     /// Unfollows within this span of each other count as "together" (µs).
@@ -37,7 +40,9 @@ impl Default for BurstConfig {
             baseline_days: 14,
             min_follows: 20,
             alpha: 1e-9,
-            young: DAY,
+            min_ratio: 4.0,
+            // Bought accounts are made to follow: created minutes before.
+            young: 3 * HOUR,
             together: DAY,
         }
     }
@@ -95,6 +100,7 @@ fn bursts(
         return Vec::new();
     }
     let day_of = |t: i64| ((t - start) / DAY) as usize;
+    let day_start = |x: usize| start + x as i64 * DAY;
     let days = day_of(follows.last().unwrap().0) + 1;
     let mut daily = vec![0u32; days];
     for f in follows {
@@ -114,17 +120,25 @@ fn bursts(
         }
         let d = day_of(end);
         let near = |x: usize| x + 1 >= d && x <= d + 1;
-        // A window that overlaps a campaign is judged against the campaign's pace.
-        let around: Vec<u32> = match campaigns.iter().find(|c| c.0 <= end && c.1 > end - w) {
-            Some(&(from, to)) => (day_of(from.max(start))..=day_of(to.max(start)).min(days - 1))
-                .filter(|&x| !near(x))
-                .map(|x| daily[x])
-                .collect(),
-            None => (d.saturating_sub(cfg.baseline_days as usize)
+        // A window that overlaps campaigns is judged against the pace of the
+        // days under the same campaigns (overlapping campaigns add up).
+        let active = |from: i64, to: i64| -> Vec<usize> {
+            (0..campaigns.len())
+                .filter(|&i| campaigns[i].0 < to && campaigns[i].1 > from)
+                .collect()
+        };
+        let regime = active(end - w, end + 1);
+        let around: Vec<u32> = if regime.is_empty() {
+            (d.saturating_sub(cfg.baseline_days as usize)
                 ..(d + cfg.baseline_days as usize + 1).min(days))
-                .filter(|&x| !near(x))
+                .filter(|&x| !near(x) && active(day_start(x), day_start(x + 1)).is_empty())
                 .map(|x| daily[x])
-                .collect(),
+                .collect()
+        } else {
+            (0..days)
+                .filter(|&x| !near(x) && active(day_start(x), day_start(x + 1)) == regime)
+                .map(|x| daily[x])
+                .collect()
         };
         let mut sorted = around;
         sorted.sort_unstable();
@@ -133,7 +147,11 @@ fn bursts(
         // "bursting" on its first few followers.
         let per_day = f64::from(median).max(0.5);
         let expected = per_day * cfg.window_hours as f64 / 24.0;
-        if crate::stats::poisson_tail(count as u64, expected) < cfg.alpha {
+        // Real follow counts vary more than Poisson's: on large accounts a
+        // modest swing is "significant", so the burst must also be big.
+        if count as f64 >= cfg.min_ratio * expected
+            && crate::stats::poisson_tail(count as u64, expected) < cfg.alpha
+        {
             match found.last_mut() {
                 Some(last) if lo <= last.1 => last.1 = hi + 1,
                 _ => found.push((lo, hi + 1)),
@@ -236,11 +254,12 @@ fn judge(
         from,
         to,
         reasons: vec![format!(
-            "{n} follows of {} within {} on {}: {}% first seen the same day, {}% never engaged, {}% did nothing else, {} unfollowed together",
+            "{n} follows of {} within {} on {}: {}% first seen less than {} before, {}% never engaged, {}% did nothing else, {} unfollowed together",
             act.name(own),
             duration(to - from),
             date(from),
             pct(young_n),
+            duration(cfg.young),
             pct(silent_n),
             pct(sparse_n),
             best

@@ -90,10 +90,20 @@ pub fn detect(act: &Activity, cfg: &LockstepConfig) -> Findings {
             }
         }
     }
+    // Items hash the post's key, not its id (ids follow the order rows were
+    // read in): the same data gives the same candidates on every run.
+    let post_hash: Vec<u64> = (0..act.posts.len())
+        .map(|p| match act.post_keys.get(p) {
+            Some(k) => k.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            }),
+            None => mix(p as u64),
+        })
+        .collect();
     for &window in &cfg.windows {
         let started = std::time::Instant::now();
         let q = author_norm(act, &within_share(&by_post, window));
-        let candidates = candidate_pairs(&by_account, window, &taken);
+        let candidates = candidate_pairs(&by_account, &post_hash, window, &taken);
         let mut uf = UnionFind::new(act.accounts.len());
         let mut linked = 0;
         for &(a, b) in &candidates {
@@ -214,15 +224,21 @@ fn author_norm(act: &Activity, q: &[(f32, f64)]) -> Vec<f32> {
 }
 
 /// MinHash bands × rows: two accounts whose item sets have Jaccard
-/// similarity 0.4 share a band with probability 1 − (1 − 0.4³)²⁵ ≈ 0.81,
-/// at 0.6 with 0.996, at 0.1 with 0.025.
-const BANDS: usize = 25;
+/// similarity 0.25 share a band with probability 1 − (1 − 0.25³)⁴⁰ ≈ 0.47,
+/// at 0.5 with 0.995, at 0.1 with 0.04. A farm member (J ≈ 0.25 with each
+/// of dozens of others) is all but sure to meet some of them.
+const BANDS: usize = 40;
 const ROWS: usize = 3;
 /// Buckets up to this size have all their pairs checked.
 const SMALL_BUCKET: usize = 100;
 
 /// Pairs of accounts (a < b) likely to have co-engaged often, by MinHash LSH.
-fn candidate_pairs(by_account: &[Vec<(u32, i64)>], window: i64, taken: &[bool]) -> Vec<(u32, u32)> {
+fn candidate_pairs(
+    by_account: &[Vec<(u32, i64)>],
+    post_hash: &[u64],
+    window: i64,
+    taken: &[bool],
+) -> Vec<(u32, u32)> {
     use rayon::prelude::*;
     let half = (window / 2).max(1);
     let signatures: Vec<(u32, [u64; BANDS])> = by_account
@@ -235,10 +251,8 @@ fn candidate_pairs(by_account: &[Vec<(u32, i64)>], window: i64, taken: &[bool]) 
                 // Two grids of slots `window` wide, offset by half a window.
                 let slot = t.div_euclid(window);
                 let shifted = (t + half).div_euclid(window);
-                for item in [
-                    mix(u64::from(p) << 32 ^ slot as u64),
-                    mix(!(u64::from(p) << 32 ^ shifted as u64)),
-                ] {
+                let post = post_hash[p as usize];
+                for item in [mix(post ^ slot as u64), mix(!post ^ mix(shifted as u64))] {
                     for (k, m) in mins.iter_mut().enumerate() {
                         let h = mix(item ^ SEEDS[k % SEEDS.len()].wrapping_mul(k as u64 + 1));
                         *m = (*m).min(h);
