@@ -152,49 +152,53 @@ pub fn load(engine: &Engine, own: &[String]) -> Result<Activity> {
         });
     }
     // Everything the audience did, and everything done to us.
-    let (_, batches) = engine.sql(&format!(
-        "SELECT i.actor, i.kind, CAST(i.at AS BIGINT) AS at, i.target_post, i.target_account,
+    // Streamed: on a large store this is most of the data.
+    engine.for_each_batch(
+        &format!(
+            "SELECT i.actor, i.kind, CAST(i.at AS BIGINT) AS at, i.target_post, i.target_account,
                 CAST(i.ended_at AS BIGINT) AS ended
          FROM interactions i
          WHERE i.kind IN {KINDS}
            AND (i.actor IN (SELECT account FROM fraud_audience) OR i.target_account IN ({own_in}))"
-    ))?;
-    for batch in &batches {
-        let actor = batch.column(0).as_string::<i32>();
-        let kind = batch.column(1).as_string::<i32>();
-        let at = batch.column(2).as_primitive::<Int64Type>();
-        let post = batch.column(3).as_string::<i32>();
-        let target = batch.column(4).as_string::<i32>();
-        let ended = batch.column(5).as_primitive::<Int64Type>();
-        for r in 0..batch.num_rows() {
-            let Some(kind) = Kind::parse(kind.value(r)) else {
-                continue;
-            };
-            let actor = b.account(actor.value(r));
-            let target = if target.is_valid(r) {
-                b.account(target.value(r))
-            } else {
-                NONE
-            };
-            let post = if post.is_valid(r) {
-                b.post(post.value(r), target)
-            } else {
-                NONE
-            };
-            b.event(Event {
-                actor,
-                kind,
-                at: at.value(r),
-                post,
-                target,
-                ended: if ended.is_valid(r) {
-                    ended.value(r)
+        ),
+        |batch| {
+            let actor = batch.column(0).as_string::<i32>();
+            let kind = batch.column(1).as_string::<i32>();
+            let at = batch.column(2).as_primitive::<Int64Type>();
+            let post = batch.column(3).as_string::<i32>();
+            let target = batch.column(4).as_string::<i32>();
+            let ended = batch.column(5).as_primitive::<Int64Type>();
+            for r in 0..batch.num_rows() {
+                let Some(kind) = Kind::parse(kind.value(r)) else {
+                    continue;
+                };
+                let actor = b.account(actor.value(r));
+                let target = if target.is_valid(r) {
+                    b.account(target.value(r))
                 } else {
-                    NEVER
-                },
-            });
-        }
-    }
+                    NONE
+                };
+                let post = if post.is_valid(r) {
+                    b.post(post.value(r), target)
+                } else {
+                    NONE
+                };
+                b.event(Event {
+                    actor,
+                    kind,
+                    at: at.value(r),
+                    post,
+                    target,
+                    ended: if ended.is_valid(r) {
+                        ended.value(r)
+                    } else {
+                        NEVER
+                    },
+                });
+            }
+            Ok(())
+        },
+    )?;
     Ok(b.finish())
 }
 

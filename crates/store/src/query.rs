@@ -195,6 +195,23 @@ impl Engine {
         self.runtime.block_on(f)
     }
 
+    /// Runs one SQL statement and hands its result to `f` batch by batch,
+    /// without holding it all in memory.
+    pub fn for_each_batch(
+        &self,
+        sql: &str,
+        mut f: impl FnMut(&RecordBatch) -> Result<()>,
+    ) -> Result<()> {
+        use futures::StreamExt;
+        self.run(async {
+            let mut stream = self.ctx.sql(sql).await?.execute_stream().await?;
+            while let Some(batch) = stream.next().await {
+                f(&batch?)?;
+            }
+            Ok(())
+        })
+    }
+
     /// Runs one SQL statement and collects its result.
     pub fn sql(&self, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
         self.run(async {
