@@ -88,35 +88,30 @@ const HELD_OUT: [&str; 3] = ["pod", "follow_ring", "bot"];
 
 fn community(quick: bool) -> anyhow::Result<()> {
     println!("## 1. Generated communities: planted fake accounts (account level)\n");
-    let runs: Vec<(u64, u32)> = if quick {
-        vec![(1, 1095), (2, 1095), (3, 1095)]
+    let small = |seed, days| (seed, days, Scale::Small);
+    let runs: Vec<(u64, u32, Scale)> = if quick {
+        vec![small(1, 1095), small(2, 1095), small(3, 1095)]
     } else {
         vec![
-            (1, 1095),
-            (2, 1095),
-            (3, 1095),
-            (4, 700),
-            (5, 400),
-            (6, 1095),
+            small(1, 1095),
+            small(2, 1095),
+            small(3, 1095),
+            small(4, 700),
+            small(5, 400),
+            small(6, 1095),
+            (7, 1095, Scale::Medium),
         ]
     };
     println!(
-        "| seed | days | audience | planted | P | R | F1 | AUC-PR | tuned R (farm, bought) | held-out R (pod, ring, bot) | seconds |"
+        "| seed | days | scale | audience | planted | P | R | F1 | AUC-PR | tuned R (farm, bought) | held-out R (pod, ring, bot) | seconds |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut f1s = Vec::new();
-    for (seed, days) in runs {
+    for (seed, days, scale) in runs {
         let dir = tempfile::Builder::new()
             .prefix("levain-bench-detect-")
             .tempdir()?;
-        let out = levain_synth::generate(
-            &dir.path().join("input"),
-            &Config {
-                seed,
-                scale: Scale::Small,
-                days,
-            },
-        )?;
+        let out = levain_synth::generate(&dir.path().join("input"), &Config { seed, scale, days })?;
         let truth: Truth = serde_json::from_slice(&std::fs::read(&out.truth)?)?;
         let store = Store::open_or_create(dir.path().join("store"))?;
         import_paths(
@@ -179,7 +174,7 @@ fn community(quick: bool) -> anyhow::Result<()> {
             hit as f64 / members.len().max(1) as f64
         };
         println!(
-            "| {seed} | {days} | {} | {} | {p:.3} | {r:.3} | {f1:.3} | {auc:.3} | {:.3} | {:.3} | {seconds:.1} |",
+            "| {seed} | {days} | {scale} | {} | {} | {p:.3} | {r:.3} | {f1:.3} | {auc:.3} | {:.3} | {:.3} | {seconds:.1} |",
             report.accounts.len(),
             planted.len(),
             recall_of(&TUNED),

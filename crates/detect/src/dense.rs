@@ -17,6 +17,10 @@ use crate::graph::Bipartite;
 /// fraud: the degree-corrected null finds both, the lift tells them apart.
 pub const MIN_LIFT: f64 = 10.0;
 
+/// Members with fewer engagements inside their block are reported as
+/// corroborating evidence only (half strength).
+pub const MIN_ENGAGEMENTS: usize = 20;
+
 pub fn detect(act: &Activity, cfg: &DenseConfig) -> Findings {
     // Compact ids: rows are engaging accounts, columns are posts.
     let mut row_of = vec![u32::MAX; act.accounts.len()];
@@ -96,11 +100,15 @@ pub fn detect(act: &Activity, cfg: &DenseConfig) -> Findings {
             flags.push(Flag {
                 account: rows[r as usize],
                 pattern: Pattern::DenseBlock,
-                // Only a block far beyond any community's lift is evidence
-                // on its own (tight communities reach 10–15×, farms and pods
-                // 40× and more); members that also engage elsewhere
-                // (camouflage) count a bit less.
-                strength: (0.5 + 0.4 * share) * (own_lift / (4.0 * MIN_LIFT)).clamp(0.5, 1.0),
+                // Only a block far beyond any community's lift, with enough
+                // engagements to matter, is evidence on its own: tight
+                // communities reach 10–15×, and a fan of one topic who
+                // liked five of its posts reaches 30× on five engagements;
+                // farms and pods reach 40× on dozens or hundreds. Members
+                // that also engage elsewhere (camouflage) count a bit less.
+                strength: (0.5 + 0.4 * share)
+                    * (own_lift / (4.0 * MIN_LIFT)).clamp(0.5, 1.0)
+                    * if mine >= MIN_ENGAGEMENTS { 1.0 } else { 0.5 },
                 reason: format!(
                     "one of {n} accounts whose engagement concentrates on the same {m} posts: {mine} of its {} engagements are there, {own_lift:.0}× what its activity predicts",
                     g.row_deg(r)
