@@ -47,6 +47,19 @@ fn parse_when(s: &str) -> anyhow::Result<i64> {
 }
 
 impl FilterArgs {
+    /// Warns when the verdicts `--exclude-suspicious` uses predate the data.
+    fn warn_if_stale(&self, data: &Path) {
+        if self.exclude_suspicious
+            && Store::open(data)
+                .and_then(|s| s.manifest())
+                .is_ok_and(|m| m.fraud_is_stale())
+        {
+            eprintln!(
+                "warning: data was imported after the last `levain fraud`; run it again so --exclude-suspicious judges the new accounts too"
+            );
+        }
+    }
+
     fn filters(&self) -> anyhow::Result<Filters> {
         Ok(Filters {
             from: self.from.as_deref().map(parse_when).transpose()?,
@@ -90,6 +103,7 @@ fn open(data: &Path) -> anyhow::Result<(Engine, Vec<String>)> {
 
 pub fn run_engagement(data: &Path, args: EngagementArgs) -> anyhow::Result<ExitCode> {
     let (engine, own) = open(data)?;
+    args.filters.warn_if_stale(data);
     let report = engagement(&engine, &own, &args.filters.filters()?)?;
     if args.filters.json {
         print_json(&report)?;
@@ -123,6 +137,7 @@ pub fn print_engagement(r: &Engagement) {
 
 pub fn run_cohorts(data: &Path, args: CohortArgs) -> anyhow::Result<ExitCode> {
     let (engine, own) = open(data)?;
+    args.filters.warn_if_stale(data);
     let by = match args.by {
         By::Source => CohortBy::Source,
         By::Month => CohortBy::Month,
@@ -190,6 +205,7 @@ pub struct CoreArgs {
 
 pub fn run_core(data: &Path, args: CoreArgs) -> anyhow::Result<ExitCode> {
     let (engine, own) = open(data)?;
+    args.filters.warn_if_stale(data);
     let options = CoreOptions {
         period_days: args.period_days,
         window: args.window,
@@ -257,6 +273,7 @@ pub struct CadenceArgs {
 
 pub fn run_cadence(data: &Path, args: CadenceArgs) -> anyhow::Result<ExitCode> {
     let (engine, own) = open(data)?;
+    args.filters.warn_if_stale(data);
     let report = cadence(
         &engine,
         &own,
@@ -334,6 +351,7 @@ pub struct ActionArgs {
 
 pub fn run_actions(data: &Path, args: ActionArgs) -> anyhow::Result<ExitCode> {
     let (engine, own) = open(data)?;
+    args.filters.warn_if_stale(data);
     let report = actions(
         &engine,
         &own,

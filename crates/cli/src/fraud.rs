@@ -131,6 +131,7 @@ pub fn run_and_store(data: &Path, threshold: f64) -> anyhow::Result<FraudReport>
             threshold,
             computed_at: chrono::Utc::now().to_rfc3339(),
             data_generation: manifest.generation,
+            last_import: manifest.imports.last().map(|i| i.id.clone()),
         },
     )?;
     w.commit()?;

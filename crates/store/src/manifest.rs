@@ -81,9 +81,21 @@ pub struct FraudRun {
     pub suspicious: u64,
     pub threshold: f64,
     pub computed_at: String,
-    /// The store generation the detection read: older than the current one
-    /// means data was imported since.
+    /// The store generation the detection read.
     pub data_generation: u64,
+    /// The latest import the detection saw: a newer one means its verdicts
+    /// do not cover what came since.
+    #[serde(default)]
+    pub last_import: Option<String>,
+}
+
+impl Manifest {
+    /// Whether data was imported after the latest fraud detection.
+    pub fn fraud_is_stale(&self) -> bool {
+        self.fraud
+            .as_ref()
+            .is_some_and(|f| f.last_import.as_ref() != self.imports.last().map(|i| &i.id))
+    }
 }
 
 /// A verdict the user gave by hand.

@@ -206,7 +206,14 @@ fn marks_override_verdicts_and_survive_reruns_and_reimports() {
     // …and survive a re-import and a re-run.
     let out = dir.path().join("synth-44-400-small");
     import(&data, &[out.to_str().unwrap()]);
+    let stale = |d: &std::path::Path| {
+        let o = levain(d, &["engagement", "--json", "--exclude-suspicious"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o).contains("run it again")
+    };
+    assert!(stale(&data), "an import after the detection is announced");
     let again = json(&data, &["fraud", "--json"]);
+    assert!(!stale(&data));
     let find = |k: &str| {
         again["accounts"]
             .as_array()
