@@ -155,9 +155,12 @@ pub fn load(engine: &Engine, own: &[String]) -> Result<Activity> {
     // Streamed: on a large store this is most of the data.
     engine.for_each_batch(
         &format!(
+            // The raw table with its end-times, not the `interactions` view:
+            // unfollow rows (whose targets the view fills in) are not read.
             "SELECT i.actor, i.kind, CAST(i.at AS BIGINT) AS at, i.target_post, i.target_account,
-                CAST(i.ended_at AS BIGINT) AS ended
-         FROM interactions i
+                CAST(d.at AS BIGINT) AS ended
+         FROM interactions_raw i
+         LEFT JOIN (SELECT record, min(at) AS at FROM deletions GROUP BY record) d ON i.record = d.record
          WHERE i.kind IN {KINDS}
            AND (i.actor IN (SELECT account FROM fraud_audience) OR i.target_account IN ({own_in}))"
         ),
