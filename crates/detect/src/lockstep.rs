@@ -140,7 +140,7 @@ pub fn detect(act: &Activity, cfg: &LockstepConfig) -> Findings {
             .collect();
         comps.sort();
         for members in comps {
-            if let Some((group, flags)) = refine(act, &by_post, &members, window, cfg) {
+            if let Some((group, flags)) = refine(act, &by_post, &members, &taken, window, cfg) {
                 for f in &flags {
                     taken[f.account as usize] = true;
                 }
@@ -352,6 +352,7 @@ fn refine(
     act: &Activity,
     by_post: &[Vec<(i64, u32)>],
     members: &[u32],
+    taken: &[bool],
     window: i64,
     cfg: &LockstepConfig,
 ) -> Option<(Group, Vec<Flag>)> {
@@ -375,12 +376,14 @@ fn refine(
         return None;
     }
     // Each post's centre: the median time of its members' engagements.
+    // Then, as CopyCatch does, every account engaging near the centres
+    // counts, members or not: one the candidate search missed joins here.
     let mut hits_of: HashMap<u32, u32> = HashMap::new();
     let (mut from, mut to) = (i64::MAX, i64::MIN);
-    for (_, hits) in &posts {
+    for (p, hits) in &posts {
         let centre = hits[hits.len() / 2].0;
-        for &(t, a) in hits {
-            if (t - centre).abs() <= window {
+        for &(t, a) in &by_post[*p as usize] {
+            if (t - centre).abs() <= window && (is_member.contains_key(&a) || !taken[a as usize]) {
                 *hits_of.entry(a).or_default() += 1;
                 from = from.min(t);
                 to = to.max(t);
@@ -390,7 +393,7 @@ fn refine(
     let n_posts = posts.len() as u32;
     let mut kept: Vec<(u32, u32)> = hits_of
         .into_iter()
-        .filter(|&(_, h)| f64::from(h) >= cfg.min_share * f64::from(n_posts))
+        .filter(|&(_, h)| h >= cfg.min_posts && f64::from(h) >= cfg.min_share * f64::from(n_posts))
         .collect();
     if kept.len() < cfg.min_accounts {
         return None;
