@@ -177,7 +177,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                         .get(&a.account)
                         .is_some_and(|f| f == family)
             })
-            .and_then(|a| a.reasons.first().cloned())
+            .and_then(|a| {
+                // The reason of the family's own pattern (reasons follow patterns).
+                let i = a.patterns.iter().position(|p| *p == family).unwrap_or(0);
+                a.reasons.get(i).cloned()
+            })
             .unwrap_or_default();
         println!(
             "   {family:<17} {caught:>4} of {:>4} found   e.g. \"{example}\"",
