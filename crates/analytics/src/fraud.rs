@@ -1,8 +1,8 @@
 //! `levain fraud`: runs the fake-engagement detectors over a store
 //! snapshot, explains every verdict, and applies the user's marks.
 //!
-//! The audience is every account that followed an own account or engaged
-//! with an own post. The detectors read all of the audience's likes,
+//! The audience is every account that followed, mentioned or engaged with
+//! an own account or its posts. The detectors read all of the audience's likes,
 //! reshares, replies, quotes and follows (not only those aimed at us: a
 //! farm's camouflage and a ring's churn are elsewhere), its posts, and the
 //! own accounts' posts; the verdicts are about the audience only.
@@ -83,7 +83,8 @@ pub fn load(engine: &Engine, own: &[String]) -> Result<Activity> {
     }
     let (_, batches) = engine.sql(&format!(
         "SELECT DISTINCT actor FROM interactions_raw
-         WHERE kind IN {KINDS} AND target_account IN ({own_in}) AND actor NOT IN ({own_in})"
+         WHERE kind IN ('like', 'reshare', 'reply', 'quote', 'follow', 'mention')
+           AND target_account IN ({own_in}) AND actor NOT IN ({own_in})"
     ))?;
     let audience: Vec<String> = batches
         .iter()
@@ -94,6 +95,10 @@ pub fn load(engine: &Engine, own: &[String]) -> Result<Activity> {
                 .collect::<Vec<_>>()
         })
         .collect();
+    for a in &audience {
+        let id = b.account(a);
+        b.account_mut(id).audience = true;
+    }
     crate::core::register_accounts(
         engine,
         "fraud_audience",

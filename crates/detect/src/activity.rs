@@ -59,6 +59,9 @@ pub struct Account {
     /// Latest handle, for explanations.
     pub handle: Option<String>,
     pub own: bool,
+    /// Known to have interacted with an own account or post in ways the
+    /// events here do not carry (a mention, say).
+    pub audience: bool,
     /// First time the account was observed (µs), when known.
     pub first_seen: Option<i64>,
 }
@@ -132,10 +135,11 @@ impl Activity {
         }
     }
 
-    /// Accounts that engaged with an own post or followed an own account:
+    /// Accounts that engaged with an own post or followed an own account,
+    /// or are marked as audience by the loader (a mention, say):
     /// the audience every verdict is about.
     pub fn audience(&self) -> Vec<bool> {
-        let mut seen = vec![false; self.accounts.len()];
+        let mut seen: Vec<bool> = self.accounts.iter().map(|a| a.audience && !a.own).collect();
         for e in &self.events {
             if e.target != NONE && self.is_own(e.target) && !self.is_own(e.actor) {
                 seen[e.actor as usize] = true;

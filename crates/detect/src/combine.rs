@@ -162,6 +162,9 @@ mod tests {
         for x in [a, b, c] {
             s.engage(x, crate::activity::Kind::Like, post, MIN);
         }
+        // Only mentioned us: no event here, but in the audience all the same.
+        let mentioned = s.acct("d");
+        s.b.account_mut(mentioned).audience = true;
         let act = s.finish();
         let flag = |account, pattern, strength| Flag {
             account,
@@ -185,7 +188,15 @@ mod tests {
             .iter()
             .map(|v| (v.account, v.score, v.suspicious))
             .collect();
-        assert_eq!(v, vec![(b, 0.75, true), (a, 0.5, false), (c, 0.0, false)]);
+        assert_eq!(
+            v,
+            vec![
+                (b, 0.75, true),
+                (a, 0.5, false),
+                (c, 0.0, false),
+                (mentioned, 0.0, false)
+            ]
+        );
         assert_eq!(d.accounts[0].patterns, vec![Pattern::Pod, Pattern::Bot]);
         assert_eq!(d.accounts[0].reasons, vec!["Pod 0.5", "Bot 0.5"]);
     }
