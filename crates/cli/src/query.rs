@@ -92,6 +92,22 @@ pub fn print_status(s: &Status) {
             println!("  {}{handle}{seen}", o.account);
         }
     }
+    match &s.fraud {
+        Some(f) => println!(
+            "Fake engagement: {} of {} accounts suspicious (levain fraud, {}){}; your marks: {} real, {} fake",
+            thousands(f.suspicious),
+            thousands(f.accounts),
+            &f.computed_at[..16.min(f.computed_at.len())],
+            if f.stale {
+                ", data imported since: run it again"
+            } else {
+                ""
+            },
+            f.marked_real,
+            f.marked_fake
+        ),
+        None => println!("Fake engagement: not judged yet (levain fraud)"),
+    }
     println!("Imports: {}", s.imports.len());
     for i in s.imports.iter().rev().take(5) {
         let state = if i.complete {

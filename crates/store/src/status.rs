@@ -23,6 +23,20 @@ pub struct Status {
     pub to: Option<String>,
     pub own: Vec<OwnAccount>,
     pub imports: Vec<ImportRecord>,
+    /// The latest `levain fraud` run, if any.
+    pub fraud: Option<FraudStatus>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FraudStatus {
+    pub computed_at: String,
+    pub accounts: u64,
+    pub suspicious: u64,
+    pub threshold: f64,
+    /// Data was imported after it: its verdicts do not cover the new accounts.
+    pub stale: bool,
+    pub marked_real: usize,
+    pub marked_fake: usize,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -124,5 +138,22 @@ pub fn status(root: &std::path::Path, manifest: &Manifest, engine: &Engine) -> R
         to,
         own,
         imports: manifest.imports.clone(),
+        fraud: manifest.fraud.as_ref().map(|f| FraudStatus {
+            computed_at: f.computed_at.clone(),
+            accounts: f.accounts,
+            suspicious: f.suspicious,
+            threshold: f.threshold,
+            stale: manifest.fraud_is_stale(),
+            marked_real: manifest
+                .marks
+                .values()
+                .filter(|m| m.verdict == "real")
+                .count(),
+            marked_fake: manifest
+                .marks
+                .values()
+                .filter(|m| m.verdict == "fake")
+                .count(),
+        }),
     })
 }

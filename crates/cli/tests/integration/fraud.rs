@@ -212,6 +212,9 @@ fn marks_override_verdicts_and_survive_reruns_and_reimports() {
         stderr(&o).contains("run it again")
     };
     assert!(stale(&data), "an import after the detection is announced");
+    let status = json(&data, &["status", "--json"]);
+    assert_eq!(status["fraud"]["stale"], true);
+    assert_eq!(status["fraud"]["marked_fake"], 1);
     let again = json(&data, &["fraud", "--json"]);
     assert!(!stale(&data));
     let find = |k: &str| {
