@@ -206,11 +206,17 @@ impl ActivityBuilder {
     pub fn finish(mut self) -> Activity {
         let a = &mut self.activity;
         a.events.sort_by_key(|e| (e.at, e.actor));
-        let times = a
-            .events
-            .iter()
-            .map(|e| e.at)
-            .chain(a.posts.iter().map(|p| p.at).filter(|&t| t != i64::MIN));
+        // The span of the events; posts' own dates (client-set, sometimes
+        // absurd) only when there are no events.
+        let times: Vec<i64> = if a.events.is_empty() {
+            a.posts
+                .iter()
+                .map(|p| p.at)
+                .filter(|&t| t != i64::MIN)
+                .collect()
+        } else {
+            a.events.iter().map(|e| e.at).collect()
+        };
         let (mut start, mut end) = (i64::MAX, i64::MIN);
         for t in times {
             start = start.min(t);

@@ -21,7 +21,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::activity::{Activity, HOUR, MIN, NONE, duration};
+use crate::activity::{Activity, HOUR, Kind, MIN, NONE, duration};
 use crate::finding::{Findings, Flag, Group, Pattern, Target};
 
 #[derive(Clone, Debug)]
@@ -157,7 +157,10 @@ pub fn detect(act: &Activity, cfg: &BotConfig) -> Findings {
     let mut times: Vec<Vec<i64>> = vec![Vec::new(); act.accounts.len()];
     let mut texts: Vec<Vec<u64>> = vec![Vec::new(); act.accounts.len()];
     for e in &act.events {
-        times[e.actor as usize].push(e.at);
+        // A reply or a quote is also a post (below): count it once.
+        if !matches!(e.kind, Kind::Reply | Kind::Quote) {
+            times[e.actor as usize].push(e.at);
+        }
     }
     for p in &act.posts {
         if p.author != NONE && p.at != i64::MIN {

@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use crate::activity::{Activity, DAY, HOUR, Kind, NEVER, date, duration};
+use crate::activity::{Activity, DAY, HOUR, Kind, MIN, NEVER, date, duration};
 use crate::finding::{Findings, Flag, Group, Pattern, Target};
 
 #[derive(Clone, Debug)]
@@ -128,18 +128,24 @@ fn bursts(
                 .collect()
         };
         let regime = active(end - w, end + 1);
-        let around: Vec<u32> = if regime.is_empty() {
-            (d.saturating_sub(cfg.baseline_days as usize)
-                ..(d + cfg.baseline_days as usize + 1).min(days))
-                .filter(|&x| !near(x) && active(day_start(x), day_start(x + 1)).is_empty())
-                .map(|x| daily[x])
-                .collect()
+        let quiet = |x: usize| active(day_start(x), day_start(x + 1)).is_empty();
+        let mut around: Vec<u32> = if regime.is_empty() {
+            Vec::new()
         } else {
             (0..days)
                 .filter(|&x| !near(x) && active(day_start(x), day_start(x + 1)) == regime)
                 .map(|x| daily[x])
                 .collect()
         };
+        // No other day under the same campaigns (a short one): compare with
+        // the campaign-free days around, as outside campaigns.
+        if around.is_empty() {
+            around = (d.saturating_sub(cfg.baseline_days as usize)
+                ..(d + cfg.baseline_days as usize + 1).min(days))
+                .filter(|&x| !near(x) && quiet(x))
+                .map(|x| daily[x])
+                .collect();
+        }
         let mut sorted = around;
         sorted.sort_unstable();
         let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0);
@@ -200,10 +206,12 @@ fn judge(
     let mut flags = Vec::new();
     let (mut young_n, mut silent_n, mut sparse_n) = (0, 0, 0);
     for &(t, a, end) in members {
-        let young = seen_since(a).is_some_and(|s| t - s <= cfg.young && s <= t);
+        // Seen before the follow itself (an account first seen by its
+        // follow says nothing about its age), and not long before.
+        let young = seen_since(a).is_some_and(|s| t - s <= cfg.young && t - s >= MIN);
         let silent = !engaged[a as usize];
-        // The follow, perhaps its undoing: nothing else.
-        let sparse = activity[a as usize] <= 2;
+        // The follow (its undoing is not an event here): nothing else.
+        let sparse = activity[a as usize] <= 1;
         let together = left_together(end);
         young_n += usize::from(young);
         silent_n += usize::from(silent);
@@ -262,7 +270,7 @@ fn judge(
             duration(cfg.young),
             pct(silent_n),
             pct(sparse_n),
-            best
+            if best >= 5.max(n / 10) { best } else { 0 }
         )],
     });
     out.flags.extend(flags);

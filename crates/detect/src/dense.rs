@@ -235,7 +235,7 @@ fn temporal_blocks(
                 pattern: Pattern::DenseBlock,
                 strength: 0.75,
                 reason: format!(
-                    "one of {} accounts whose engagement crowds onto the same {} posts within the same {} hours: {} of its {} engagements, {lift:.0}× what the posts, hours and accounts' activity predict",
+                    "one of {} accounts whose engagement crowds onto the same {} posts in the same {} hours: {} of its {} engagements, {lift:.0}× what the posts, hours and accounts' activity predict",
                     r.len(),
                     c.len(),
                     h.len(),
@@ -256,7 +256,7 @@ fn temporal_blocks(
             from: act.start + first * HOUR,
             to: act.start + (last + 1) * HOUR,
             reasons: vec![format!(
-                "{} accounts crowd {} engagements onto {} posts within {} hours, {lift:.0}× what the posts, the hours and the accounts' activity predict",
+                "{} accounts crowd {} engagements onto {} posts in the same {} hours, {lift:.0}× what the posts, the hours and the accounts' activity predict",
                 flags.len(),
                 block.mass,
                 c.len(),
@@ -382,7 +382,7 @@ mod tests {
             out.groups.first().map(|g| &g.reasons)
         );
         assert!(
-            out.flags[0].reason.contains("within the same"),
+            out.flags[0].reason.contains("in the same 2 hours"),
             "{}",
             out.flags[0].reason
         );

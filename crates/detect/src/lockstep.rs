@@ -144,9 +144,6 @@ pub fn detect(act: &Activity, cfg: &LockstepConfig) -> Findings {
                 for f in &flags {
                     taken[f.account as usize] = true;
                 }
-                for &m in &members {
-                    taken[m as usize] = true;
-                }
                 for f in &flags {
                     by_account[f.account as usize].clear();
                 }
@@ -410,7 +407,7 @@ fn refine(
             pattern: Pattern::LikeFarm,
             strength: (0.55 + 0.45 * size_factor) * (f64::from(h) / f64::from(n_posts)).sqrt(),
             reason: format!(
-                "engaged with {h} of the same {n_posts} posts as {others} other accounts, each time within {when} of them"
+                "engaged with {h} of the same {n_posts} posts as {others} other accounts, each time within {when} of the group's median moment"
             ),
         })
         .collect();
@@ -421,7 +418,7 @@ fn refine(
         from,
         to,
         reasons: vec![format!(
-            "{} accounts engaged with the same {n_posts} posts, each time within {when} of one another{}",
+            "{} accounts engaged with the same {n_posts} posts, each time within {when} of the group's median moment{}",
             kept.len(),
             authors(act, &posts)
         )],
@@ -432,7 +429,9 @@ fn refine(
 fn authors(act: &Activity, posts: &[(u32, Vec<(i64, u32)>)]) -> String {
     let mut names: Vec<String> = posts
         .iter()
-        .map(|(p, _)| act.name(act.posts[*p as usize].author))
+        .map(|(p, _)| act.posts[*p as usize].author)
+        .filter(|&a| a != NONE)
+        .map(|a| act.name(a))
         .collect();
     names.sort();
     names.dedup();

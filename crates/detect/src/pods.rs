@@ -131,7 +131,7 @@ pub fn detect(act: &Activity, cfg: &PodConfig) -> Findings {
                 pattern: Pattern::Pod,
                 strength: (0.5 + 0.4 * density) * if replies > 0 { 1.0 } else { 0.85 },
                 reason: format!(
-                    "engaged with {posts} posts of {authors} other members of a {n}-account group ({replies} replies), {} after publication on average, and {back} of them did the same for its posts",
+                    "engaged with {posts} posts of {authors} other members of a {n}-account group ({replies} replies), {} after publication on average; {back} members of the group did the same for its posts",
                     duration(mean)
                 ),
             });

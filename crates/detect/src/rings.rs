@@ -39,7 +39,10 @@ impl Default for RingConfig {
 
 pub fn detect(act: &Activity, cfg: &RingConfig) -> Findings {
     let mut follows: HashMap<u32, Vec<(u32, i64, i64)>> = HashMap::new();
+    // Every follow ever made (for reciprocity), and those still in place
+    // (for the ring's mutual links).
     let mut edges: HashSet<(u32, u32)> = HashSet::new();
+    let mut current: HashSet<(u32, u32)> = HashSet::new();
     for e in &act.events {
         if e.kind == Kind::Follow && e.target != NONE && e.target != e.actor {
             follows
@@ -47,6 +50,9 @@ pub fn detect(act: &Activity, cfg: &RingConfig) -> Findings {
                 .or_default()
                 .push((e.target, e.at, e.ended));
             edges.insert((e.actor, e.target));
+            if e.ended == NEVER {
+                current.insert((e.actor, e.target));
+            }
         }
     }
     struct Stats {
@@ -61,10 +67,13 @@ pub fn detect(act: &Activity, cfg: &RingConfig) -> Findings {
             continue;
         }
         let targets: HashSet<u32> = fs.iter().map(|f| f.0).collect();
+        // Distinct accounts followed and then dropped quickly.
         let churned = fs
             .iter()
             .filter(|f| f.2 != NEVER && f.2 - f.1 <= cfg.quick_days * DAY)
-            .count();
+            .map(|f| f.0)
+            .collect::<HashSet<u32>>()
+            .len();
         let reciprocated = targets.iter().filter(|&&t| edges.contains(&(t, a))).count();
         reciprocities.push(reciprocated as f64 / targets.len() as f64);
         stats.insert(
@@ -87,10 +96,10 @@ pub fn detect(act: &Activity, cfg: &RingConfig) -> Findings {
         })
     };
     let mut uf = UnionFind::new(act.accounts.len());
-    let mut mutual: Vec<(u32, u32)> = edges
+    let mut mutual: Vec<(u32, u32)> = current
         .iter()
         .copied()
-        .filter(|&(a, b)| a < b && edges.contains(&(b, a)) && churner(&a) && churner(&b))
+        .filter(|&(a, b)| a < b && current.contains(&(b, a)) && churner(&a) && churner(&b))
         .collect();
     mutual.sort_unstable();
     for &(a, b) in &mutual {
@@ -115,7 +124,7 @@ pub fn detect(act: &Activity, cfg: &RingConfig) -> Findings {
             let s = &stats[&m];
             let inside = members
                 .iter()
-                .filter(|&&o| o != m && edges.contains(&(m, o)) && edges.contains(&(o, m)))
+                .filter(|&&o| o != m && current.contains(&(m, o)) && current.contains(&(o, m)))
                 .count();
             for f in &follows[&m] {
                 from = from.min(f.1);
@@ -131,7 +140,7 @@ pub fn detect(act: &Activity, cfg: &RingConfig) -> Findings {
                 strength: (0.6 + 0.3 * (s.churned as f64 / s.follows as f64).min(1.0) * 2.0)
                     .min(0.9),
                 reason: format!(
-                    "followed {} accounts and undid {} of those follows within {} days; {:.0}% follow it back (typical: {:.0}%); follows and is followed by {inside} members of a {n}-account ring",
+                    "followed {} accounts and dropped {} of them within {} days; {:.0}% follow it back (typical: {:.0}%); follows and is followed by {inside} members of a {n}-account ring",
                     s.follows,
                     s.churned,
                     cfg.quick_days,
@@ -193,10 +202,7 @@ mod tests {
         flagged.sort_unstable();
         assert_eq!(flagged, ring);
         let r = &found.flags[0].reason;
-        assert!(
-            r.contains("undid 11 of those follows within 14 days"),
-            "{r}"
-        );
+        assert!(r.contains("dropped 11 of them within 14 days"), "{r}");
         assert!(r.contains("7 members of a 8-account ring"), "{r}");
         assert_eq!(found.groups[0].targets, vec![Target::Account(0)]);
     }

@@ -15,8 +15,14 @@ pub fn poisson_tail(k: u64, lambda: f64) -> f64 {
     (ln_term.exp() / (1.0 - ratio)).min(1.0)
 }
 
+/// ln k!, exactly up to 64, then by Stirling's series (error < 1e-10).
 fn ln_factorial(k: u64) -> f64 {
-    (1..=k).map(|i| (i as f64).ln()).sum()
+    if k <= 64 {
+        return (1..=k).map(|i| (i as f64).ln()).sum();
+    }
+    let n = k as f64;
+    n * n.ln() - n + 0.5 * (2.0 * std::f64::consts::PI * n).ln() + 1.0 / (12.0 * n)
+        - 1.0 / (360.0 * n.powi(3))
 }
 
 #[cfg(test)]

@@ -290,7 +290,11 @@ impl Writer {
         // Files the new manifest no longer names (replaced verdicts).
         for rel in std::mem::take(&mut self.obsolete) {
             let p = self.root.join(rel);
-            io(&p, fs::remove_file(&p))?;
+            match fs::remove_file(&p) {
+                // Already gone: the commit above is what matters.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                r => io(&p, r)?,
+            }
         }
         Ok(())
     }
