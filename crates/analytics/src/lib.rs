@@ -67,14 +67,8 @@ pub type Result<T> = std::result::Result<T, AnalyticsError>;
 impl Filters {
     /// Refuses what cannot be honoured rather than silently ignoring it.
     pub fn check(&self, engine: &Engine) -> Result<()> {
-        if self.exclude_suspicious {
-            let r = rows(
-                engine,
-                "SELECT (SELECT count(*) FROM fraud_verdicts) + (SELECT count(*) FROM fraud_marks) AS n",
-            )?;
-            if r.first().is_none_or(|r| u(r, "n") == 0) {
-                return Err(AnalyticsError::SuspiciousNotAvailable);
-            }
+        if self.exclude_suspicious && !engine.judged() {
+            return Err(AnalyticsError::SuspiciousNotAvailable);
         }
         Ok(())
     }

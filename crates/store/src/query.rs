@@ -38,6 +38,8 @@ use crate::manifest::Manifest;
 pub struct Engine {
     ctx: SessionContext,
     runtime: Arc<tokio::runtime::Runtime>,
+    /// Whether the snapshot has fraud verdicts or marks to exclude by.
+    judged: bool,
 }
 
 /// The raw name a stored table is registered under in SQL.
@@ -175,7 +177,11 @@ impl Engine {
             "fraud_marks",
             Arc::new(MemTable::try_new(marks_schema, vec![vec![marks]])?),
         )?;
-        let engine = Engine { ctx, runtime };
+        let engine = Engine {
+            ctx,
+            runtime,
+            judged: manifest.fraud.is_some() || !manifest.marks.is_empty(),
+        };
         for (name, sql) in VIEWS {
             engine.run(engine.ctx.sql(&format!("CREATE VIEW {name} AS {sql}")))?;
         }
@@ -185,6 +191,12 @@ impl Engine {
     /// Opens the committed state of the store at `root`.
     pub fn open(store: &crate::Store) -> Result<Engine> {
         Engine::new(store.root(), &store.manifest()?)
+    }
+
+    /// Whether `levain fraud` ran (or the user marked accounts) in this
+    /// snapshot, so that `suspicious_accounts` means something.
+    pub fn judged(&self) -> bool {
+        self.judged
     }
 
     pub fn context(&self) -> &SessionContext {
