@@ -333,4 +333,26 @@ mod tests {
         let c = cadence(&mut human, &[], 10 * MIN).unwrap();
         assert!(c.clock_share < 0.5, "{c:?}");
     }
+
+    #[test]
+    fn a_reply_bot_is_counted_once_per_reply() {
+        // Every 70 min, a reply: stored as a post and as a reply event at
+        // the same instant. Counted twice, half the gaps would be 0.
+        let mut s = Scene::new();
+        let target = s.post("own-post", 0, 0);
+        let bot = s.acct("reply-bot");
+        for i in 0..150i64 {
+            let t = i * 70 * MIN + (i * 7919 % 41) * 1_000_000;
+            let p = s.post(&format!("reply-{i}"), bot, t);
+            s.b.post_mut(p).text = 7;
+            s.engage(bot, Kind::Reply, target, t);
+        }
+        let found = detect(&s.finish(), &BotConfig::default());
+        assert_eq!(found.flags.len(), 1, "{:?}", found.flags);
+        assert!(
+            found.flags[0].reason.contains("70 min clock"),
+            "{}",
+            found.flags[0].reason
+        );
+    }
 }
