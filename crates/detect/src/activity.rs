@@ -256,6 +256,18 @@ pub(crate) mod testing {
 
     pub use super::{DAY, HOUR, MIN};
 
+    /// A small seeded xorshift generator for test scenes: `rng(seed)(m)`
+    /// is the next number in `0..m`.
+    pub fn rng(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut x = seed;
+        move |m| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        }
+    }
+
     pub struct Scene {
         pub b: ActivityBuilder,
     }

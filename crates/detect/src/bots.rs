@@ -267,13 +267,7 @@ mod tests {
         let own_post = s.post("own-post", 0, 0);
         let bot = s.acct("bot");
         let person = s.acct("person");
-        let mut x: u64 = 99;
-        let mut rnd = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut rnd = rng(99);
         for i in 0..200i64 {
             let jitter = rnd(40) as i64 * 1_000_000;
             let p = s.post(&format!("bot-{i}"), bot, i * 70 * MIN + jitter);
@@ -318,14 +312,11 @@ mod tests {
         assert!((c.period - 200 * MIN).abs() < MIN, "{c:?}");
         assert!(c.clock_share > 0.95, "{c:?}");
         // Poisson-like gaps are on no clock.
-        let mut x: u64 = 5;
+        let mut rnd = rng(5);
         let mut acc = 0i64;
         let mut human: Vec<i64> = (0..300)
             .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                let u = (x % 1_000_000) as f64 / 1e6;
+                let u = rnd(1_000_000) as f64 / 1e6;
                 acc += (-(1.0 - u).ln() * 90.0 * MIN as f64) as i64 + 1;
                 acc
             })

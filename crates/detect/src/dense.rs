@@ -64,13 +64,7 @@ pub fn detect(act: &Activity, cfg: &DenseConfig) -> Findings {
             block.cols.len(),
             block.score
         );
-        let in_cols = {
-            let mut v = vec![false; g.n_cols() as usize];
-            for &c in &block.cols {
-                v[c as usize] = true;
-            }
-            v
-        };
+        let in_cols = mask(&block.cols, g.n_cols() as usize);
         let inside: usize = block
             .rows
             .iter()
@@ -284,13 +278,7 @@ mod tests {
     #[test]
     fn a_planted_block_is_found_and_a_loyal_core_is_not() {
         let mut s = Scene::new();
-        let mut x: u64 = 11;
-        let mut rnd = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut rnd = rng(11);
         let posts: Vec<u32> = (0..400)
             .map(|i| s.post(&format!("p{i}"), 0, i as i64 * HOUR))
             .collect();
@@ -337,13 +325,7 @@ mod tests {
     fn dcube_finds_engagement_crowded_into_a_few_hours() {
         // 3 000 engagements of 300 accounts on 200 posts over 60 days, and
         // 12 accounts liking the same 25 posts within the same 2 hours.
-        let mut x: u64 = 3;
-        let mut rnd = move |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut rnd = rng(3);
         let mut s = Scene::new();
         let posts: Vec<u32> = (0..200).map(|i| s.post(&format!("p{i}"), 0, 0)).collect();
         for i in 0..300 {

@@ -492,13 +492,7 @@ mod tests {
         let mut s = Scene::new();
         let farm: Vec<u32> = (0..12).map(|i| s.acct(&format!("farm{i}"))).collect();
         let honest: Vec<u32> = (0..40).map(|i| s.acct(&format!("honest{i}"))).collect();
-        let mut x: u64 = 7;
-        let mut rnd = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut rnd = rng(7);
         for p in 0..20 {
             let t = p as i64 * DAY;
             let post = s.post(&format!("p{p}"), 0, t);
@@ -508,13 +502,13 @@ mod tests {
                         f,
                         Kind::Like,
                         post,
-                        t + farm_delay + (rnd() % 300) as i64 * 1_000_000,
+                        t + farm_delay + rnd(300) as i64 * 1_000_000,
                     );
                 }
             }
             for &h in &honest {
-                if rnd() % 3 == 0 {
-                    s.engage(h, Kind::Like, post, t + (rnd() % (2 * DAY as u64)) as i64);
+                if rnd(3) == 0 {
+                    s.engage(h, Kind::Like, post, t + rnd(2 * DAY as u64) as i64);
                 }
             }
         }
