@@ -21,6 +21,7 @@ pub mod bench;
 pub mod bots;
 pub mod bursts;
 pub mod combine;
+mod components;
 pub mod dcube;
 pub mod dense;
 pub mod finding;

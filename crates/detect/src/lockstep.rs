@@ -33,6 +33,7 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 
 use crate::activity::{Activity, DAY, MIN, NONE, duration};
+use crate::components::components;
 use crate::finding::{Findings, Flag, Group, Pattern, Target};
 
 #[derive(Clone, Debug)]
@@ -104,41 +105,25 @@ pub fn detect(act: &Activity, cfg: &LockstepConfig) -> Findings {
         let started = std::time::Instant::now();
         let q = author_norm(act, &within_share(&by_post, window));
         let candidates = candidate_pairs(&by_account, &post_hash, &q, window, &taken);
-        let mut uf = UnionFind::new(act.accounts.len());
-        let mut linked = 0;
+        let mut linked = Vec::new();
         for &(a, b) in &candidates {
             let (n, expected) =
                 co_engaged(&by_account[a as usize], &by_account[b as usize], window, &q);
             if n >= cfg.min_posts && crate::stats::poisson_tail(u64::from(n), expected) < cfg.alpha
             {
-                uf.union(a, b);
-                linked += 1;
+                linked.push((a, b));
             }
         }
         tracing::debug!(
-            "lockstep window {}: {} candidate pairs, {linked} linked, {:.2?}",
+            "lockstep window {}: {} candidate pairs, {} linked, {:.2?}",
             duration(window),
             candidates.len(),
+            linked.len(),
             started.elapsed()
         );
-        let pairs = candidates;
-        let mut comps: HashMap<u32, Vec<u32>> = HashMap::new();
-        for &(a, b) in &pairs {
-            for x in [a, b] {
-                if uf.size(x) >= cfg.min_accounts {
-                    comps.entry(uf.find(x)).or_default().push(x);
-                }
-            }
-        }
-        let mut comps: Vec<Vec<u32>> = comps
-            .into_values()
-            .map(|mut v| {
-                v.sort_unstable();
-                v.dedup();
-                v
-            })
-            .collect();
-        comps.sort();
+        let comps = components(act.accounts.len(), &linked)
+            .into_iter()
+            .filter(|c| c.len() >= cfg.min_accounts);
         for members in comps {
             if let Some((group, flags)) = refine(act, &by_post, &members, &taken, window, cfg) {
                 for f in &flags {
@@ -439,44 +424,6 @@ fn authors(act: &Activity, posts: &[(u32, Vec<(i64, u32)>)]) -> String {
         0 => String::new(),
         1..=3 => format!(" (posts by {})", names.join(", ")),
         n => format!(" (posts by {n} authors)"),
-    }
-}
-
-/// Disjoint sets with union by size.
-pub(crate) struct UnionFind {
-    parent: Vec<u32>,
-    size: Vec<u32>,
-}
-
-impl UnionFind {
-    pub(crate) fn new(n: usize) -> Self {
-        UnionFind {
-            parent: (0..n as u32).collect(),
-            size: vec![1; n],
-        }
-    }
-    pub(crate) fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let p = self.parent[x as usize];
-            self.parent[x as usize] = self.parent[p as usize];
-            x = p;
-        }
-        x
-    }
-    pub(crate) fn union(&mut self, a: u32, b: u32) {
-        let (mut a, mut b) = (self.find(a), self.find(b));
-        if a == b {
-            return;
-        }
-        if self.size[a as usize] < self.size[b as usize] {
-            std::mem::swap(&mut a, &mut b);
-        }
-        self.parent[b as usize] = a;
-        self.size[a as usize] += self.size[b as usize];
-    }
-    pub(crate) fn size(&mut self, x: u32) -> usize {
-        let r = self.find(x);
-        self.size[r as usize] as usize
     }
 }
 

@@ -9,11 +9,11 @@
 //! speed and reciprocity are the signature; a circle of friends who read
 //! each other now and then reaches neither.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::activity::{Activity, Kind, NONE, duration};
+use crate::components::components;
 use crate::finding::{Findings, Flag, Group, Pattern, Target};
-use crate::lockstep::UnionFind;
 
 #[derive(Clone, Debug)]
 pub struct PodConfig {
@@ -83,19 +83,8 @@ pub fn detect(act: &Activity, cfg: &PodConfig) -> Findings {
         .map(|(&k, _)| k)
         .collect();
     recip.sort_unstable();
-    let mut uf = UnionFind::new(act.accounts.len());
-    for &(a, b) in &recip {
-        uf.union(a, b);
-    }
-    let mut comps: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for &(a, b) in &recip {
-        let r = uf.find(a);
-        comps.entry(r).or_default().extend([a, b]);
-    }
     let mut out = Findings::default();
-    for (_, mut members) in comps {
-        members.sort_unstable();
-        members.dedup();
+    for members in components(act.accounts.len(), &recip) {
         let n = members.len();
         if n < cfg.min_size || n > cfg.max_size {
             continue;

@@ -12,8 +12,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::activity::{Activity, DAY, Kind, NEVER, NONE};
+use crate::components::components;
 use crate::finding::{Findings, Flag, Group, Pattern, Target};
-use crate::lockstep::UnionFind;
 
 #[derive(Clone, Debug)]
 pub struct RingConfig {
@@ -95,24 +95,14 @@ pub fn detect(act: &Activity, cfg: &RingConfig) -> Findings {
             s.churned >= cfg.min_churned && s.churned as f64 >= cfg.min_churn * s.follows as f64
         })
     };
-    let mut uf = UnionFind::new(act.accounts.len());
     let mut mutual: Vec<(u32, u32)> = current
         .iter()
         .copied()
         .filter(|&(a, b)| a < b && current.contains(&(b, a)) && churner(&a) && churner(&b))
         .collect();
     mutual.sort_unstable();
-    for &(a, b) in &mutual {
-        uf.union(a, b);
-    }
-    let mut comps: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for &(a, b) in &mutual {
-        comps.entry(uf.find(a)).or_default().extend([a, b]);
-    }
     let mut out = Findings::default();
-    for (_, mut members) in comps {
-        members.sort_unstable();
-        members.dedup();
+    for members in components(act.accounts.len(), &mutual) {
         let n = members.len();
         if n < cfg.min_size {
             continue;
