@@ -288,7 +288,7 @@ pub fn poisson_upper_nats(k: u32, mu: f64) -> f64 {
         return f64::INFINITY;
     }
     // log P(X = j) for j = k.., summed until terms vanish.
-    let lnk = ln_factorial(k);
+    let lnk = crate::stats::ln_factorial(u64::from(k));
     let mut term = k as f64 * mu.ln() - mu - lnk;
     let first = term;
     let mut sum = 1.0; // relative to first
@@ -303,16 +303,6 @@ pub fn poisson_upper_nats(k: u32, mu: f64) -> f64 {
         }
     }
     (-(first + sum.ln())).max(0.0)
-}
-
-fn ln_factorial(k: u32) -> f64 {
-    if k < 2 {
-        return 0.0;
-    }
-    let x = k as f64 + 1.0;
-    // Stirling series for ln Γ(x); exact enough for k ≥ 2.
-    (x - 0.5) * x.ln() - x + 0.5 * (2.0 * std::f64::consts::PI).ln() + 1.0 / (12.0 * x)
-        - 1.0 / (360.0 * x * x * x)
 }
 
 /// Poisson log-likelihood ratio of `e` observed edges against `mu` expected:

@@ -16,7 +16,7 @@ pub fn poisson_tail(k: u64, lambda: f64) -> f64 {
 }
 
 /// ln k!, exactly up to 64, then by Stirling's series (error < 1e-10).
-fn ln_factorial(k: u64) -> f64 {
+pub(crate) fn ln_factorial(k: u64) -> f64 {
     if k <= 64 {
         return (1..=k).map(|i| (i as f64).ln()).sum();
     }
