@@ -353,12 +353,11 @@ pub fn verdicts_batch(report: &FraudReport) -> Result<RecordBatch> {
                 report.accounts.iter().map(|a| Some(a.detected)),
             )),
             list(&|a| a.patterns.iter().map(|p| p.to_string()).collect()),
+            // The detectors' reasons: a mark's reason, when there is one,
+            // is the last (see `report`) and lives in the manifest.
             list(&|a| {
-                a.reasons
-                    .iter()
-                    .filter(|r| !r.starts_with("marked "))
-                    .cloned()
-                    .collect()
+                let detected = a.reasons.len() - usize::from(a.mark.is_some());
+                a.reasons[..detected].to_vec()
             }),
         ],
     )
