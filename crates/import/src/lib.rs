@@ -14,10 +14,13 @@
 //! could not be read; it goes to the rejects file with the reason).
 
 pub mod campaigns;
+pub mod feed;
 pub mod input;
 pub mod jetstream;
 pub mod ndjson;
 pub mod pipeline;
+pub mod wxr;
+mod xml;
 
 use levain_model::rows::Rows;
 
@@ -86,6 +89,9 @@ pub fn sources() -> &'static [&'static dyn Source] {
         &jetstream::Jetstream,
         &campaigns::Campaigns,
         &campaigns::Conversions,
+        // Before `feed`: a WordPress export is also an RSS document.
+        &wxr::Wxr,
+        &feed::Feed,
     ]
 }
 
