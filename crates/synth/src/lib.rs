@@ -17,6 +17,9 @@
 //!   bought-follower burst, an engagement pod, a follow-back ring and bots
 //!   with machine-regular cadence.
 //!
+//! The workshop's blog is written as a WordPress export and its RSS feed,
+//! with labelled reader comments, answers, pingbacks and spam ([`TruthBlog`]).
+//!
 //! Conversions (`conversions.csv`) come from tagged links in own posts, from
 //! campaigns, and directly, with no attribution.
 //!
@@ -24,12 +27,14 @@
 //! time order through a heap of scheduled events, in memory proportional to
 //! the population, not to the number of events.
 
+mod blog;
 mod ids;
 mod jetstream;
 mod sim;
 pub mod text;
 mod truth;
 
+pub use blog::TruthBlog;
 pub use ids::{cid, did, tid};
 pub use sim::{Config, Scale};
 pub use truth::{Counts, Truth, TruthCampaign, TruthConversion, TruthGroup};
@@ -62,6 +67,9 @@ pub const JETSTREAM_FILE: &str = "bluesky-jetstream.ndjson";
 pub const CAMPAIGNS_FILE: &str = "campaigns.csv";
 pub const CONVERSIONS_FILE: &str = "conversions.csv";
 pub const TRUTH_FILE: &str = "truth.json";
+/// The blog, as WordPress exports it (Tools → Export) and as its RSS feed.
+pub const BLOG_EXPORT_FILE: &str = "blog-wordpress-export.xml";
+pub const BLOG_FEED_FILE: &str = "blog-feed.xml";
 
 /// Generates the community into `out` (created if needed).
 pub fn generate(out: &Path, config: &Config) -> Result<Output, SynthError> {
@@ -84,7 +92,18 @@ pub fn generate_with_progress(
     let truth_path = out.join(TRUTH_FILE);
     let file = std::fs::File::create(&jetstream).map_err(io(&jetstream))?;
     let writer = jetstream::EventWriter::new(file, config.seed);
-    let (truth, writer) = sim::run(config, writer, progress).map_err(io(&jetstream))?;
+    let (mut truth, writer) = sim::run(config, writer, progress).map_err(io(&jetstream))?;
+    let (wxr, feed, blog) = blog::generate(
+        config.seed,
+        sim::START,
+        sim::simulated_days(config),
+        config.scale.factor(),
+    );
+    let export = out.join(BLOG_EXPORT_FILE);
+    std::fs::write(&export, wxr).map_err(io(&export))?;
+    let feed_path = out.join(BLOG_FEED_FILE);
+    std::fs::write(&feed_path, feed).map_err(io(&feed_path))?;
+    truth.blog = Some(blog);
     let bytes = writer.finish().map_err(io(&jetstream))?;
     std::fs::write(&campaigns, truth.campaigns_csv()).map_err(io(&campaigns))?;
     let conversions = out.join(CONVERSIONS_FILE);

@@ -26,7 +26,12 @@ const MIN: i64 = 60_000_000;
 const HOUR: i64 = 60 * MIN;
 const DAY: i64 = 24 * HOUR;
 /// 2023-01-02T00:00:00Z: the first simulated day.
-const START: i64 = 1_672_617_600_000_000;
+pub(crate) const START: i64 = 1_672_617_600_000_000;
+
+/// Days simulated for `cfg` (at least 30).
+pub(crate) fn simulated_days(cfg: &Config) -> u32 {
+    cfg.days.max(30)
+}
 
 /// How big a community to generate.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -1410,8 +1415,8 @@ impl<W: Write> Sim<W> {
                 kind,
             } => {
                 let (body, lang) = match kind {
-                    ReplyKind::Audience if text < 8 => (text::REPLIES_FR[text as usize], "fr"),
-                    ReplyKind::Audience => (text::REPLIES_EN[text as usize - 8], "en"),
+                    ReplyKind::Audience if text < 8 => (text::REPLIES_FR[text as usize].text, "fr"),
+                    ReplyKind::Audience => (text::REPLIES_EN[text as usize - 8].text, "en"),
                     ReplyKind::OwnAnswer if text < 3 => (text::OWN_ANSWERS_FR[text as usize], "fr"),
                     ReplyKind::OwnAnswer => (text::OWN_ANSWERS_EN[text as usize - 3], "en"),
                     ReplyKind::Pod => (text::POD_REPLIES[text as usize], "en"),
@@ -1646,7 +1651,7 @@ pub(crate) fn run<W: Write>(
     out: EventWriter<W>,
     progress: &mut dyn FnMut(f64),
 ) -> io::Result<(Truth, EventWriter<W>)> {
-    let days = cfg.days.max(30);
+    let days = simulated_days(cfg);
     let cfg = Config {
         days,
         ..cfg.clone()

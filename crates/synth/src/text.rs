@@ -77,27 +77,67 @@ pub const TOPICS: &[Topic] = &[
     },
 ];
 
+/// A text with the label a careful reader gives it: `positive`, `neutral`,
+/// `negative` (not about us) or `critique` (negative about us), and whether
+/// it asks us a question. The conversation analyses are checked against these.
+#[derive(Clone, Copy, Debug)]
+pub struct Labelled {
+    pub text: &'static str,
+    pub label: &'static str,
+    pub question: bool,
+}
+
+const fn l(text: &'static str, label: &'static str, question: bool) -> Labelled {
+    Labelled {
+        text,
+        label,
+        question,
+    }
+}
+
 /// Replies people write under our posts.
-pub const REPLIES_FR: &[&str] = &[
-    "Super idée, merci !",
-    "Pas mal du tout, j'adore l'atelier 😍",
-    "C'est à quelle heure samedi ?",
-    "Où peut-on s'inscrire ?",
-    "Trop cher pour moi, dommage.",
-    "Franchement décevant, l'accueil était nul la dernière fois.",
-    "Merci pour le tuto, très clair.",
-    "Je viendrai avec mon fils !",
+pub const REPLIES_FR: &[Labelled] = &[
+    l("Super idée, merci !", "positive", false),
+    l("Pas mal du tout, j'adore l'atelier 😍", "positive", false),
+    l("C'est à quelle heure samedi ?", "neutral", true),
+    l("Où peut-on s'inscrire ?", "neutral", true),
+    l("Trop cher pour moi, dommage.", "critique", false),
+    l("Franchement décevant, l'accueil était nul la dernière fois.", "critique", false),
+    l("Merci pour le tuto, très clair.", "positive", false),
+    l("Je viendrai avec mon fils !", "neutral", false),
 ];
 
-pub const REPLIES_EN: &[&str] = &[
-    "Great idea, thanks!",
-    "Love this workshop 😍",
-    "What time on Saturday?",
-    "Where can I sign up?",
-    "Too expensive for me, sadly.",
-    "Honestly disappointing, nobody answered my emails.",
-    "Thanks for the guide, very clear.",
-    "I'll come with my daughter!",
+pub const REPLIES_EN: &[Labelled] = &[
+    l("Great idea, thanks!", "positive", false),
+    l("Love this workshop 😍", "positive", false),
+    l("What time on Saturday?", "neutral", true),
+    l("Where can I sign up?", "neutral", true),
+    l("Too expensive for me, sadly.", "critique", false),
+    l("Honestly disappointing, nobody answered my emails.", "critique", false),
+    l("Thanks for the guide, very clear.", "positive", false),
+    l("I'll come with my daughter!", "neutral", false),
+];
+
+/// Readers' comments on the blog.
+pub const BLOG_COMMENTS_FR: &[Labelled] = &[
+    l("Merci pour cet article, très utile !", "positive", false),
+    l("Pas mal du tout ce tuto, je l'ai suivi hier soir.", "positive", false),
+    l("Est-ce que l'atelier est ouvert pendant les vacances ?", "neutral", true),
+    l("Combien coûte l'adhésion à l'association ?", "neutral", true),
+    l("Je passerai samedi avec mon vélo.", "neutral", false),
+    l("Encore une semaine de pluie, aucune envie de rouler 😢", "negative", false),
+    l("Les automobilistes de mon quartier sont vraiment dangereux.", "negative", false),
+    l("Votre article est plein d'erreurs, c'est décevant.", "critique", false),
+    l("Toujours fermé quand je passe, vous n'êtes jamais là.", "critique", false),
+    l("Bravo pour le travail, continuez comme ça 👏", "positive", false),
+];
+
+pub const BLOG_COMMENTS_EN: &[Labelled] = &[
+    l("Thanks for this post, really helpful!", "positive", false),
+    l("Do you also fix electric bikes?", "neutral", true),
+    l("I read it on the train this morning.", "neutral", false),
+    l("The traffic on my street is awful these days.", "negative", false),
+    l("Your booking page has been broken for a week, very frustrating.", "critique", false),
 ];
 
 pub const OWN_ANSWERS_FR: &[&str] = &[
@@ -112,6 +152,7 @@ pub const OWN_ANSWERS_EN: &[&str] = &[
     "It starts at 10 am, drop by any time.",
 ];
 
+/// Engagement-pod replies: generic praise.
 pub const POD_REPLIES: &[&str] = &[
     "Great post! 🔥",
     "So true 👏",

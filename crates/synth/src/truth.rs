@@ -32,6 +32,9 @@ pub struct Truth {
     /// truth files written before conversions were generated.
     #[serde(default)]
     pub conversions: Vec<TruthConversion>,
+    /// The blog (WordPress export and feed); absent from older truth files.
+    #[serde(default)]
+    pub blog: Option<crate::TruthBlog>,
     pub counts: Counts,
 }
 

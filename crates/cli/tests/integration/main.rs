@@ -6,6 +6,8 @@ mod common;
 mod audience;
 // Fake engagement: planted families found, --exclude-suspicious, marks.
 mod fraud;
+// The blog channel: WordPress exports and feeds.
+mod blog;
 // Bad input: malformed records, wrong files, --strict.
 mod bad_input;
 // SIGKILL during imports, then a consistent store and exact counts.
