@@ -1,5 +1,6 @@
 //! `manifest.json`: which files make up the store, what was imported, and the
-//! small pieces of user state (own accounts). Replaced atomically as a whole.
+//! small pieces of user state (own and personal accounts, friends, marks,
+//! settings). Replaced atomically as a whole.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
@@ -34,6 +35,16 @@ pub struct Manifest {
     /// override the detector's and outlive its re-runs and re-imports.
     #[serde(default)]
     pub marks: BTreeMap<String, FraudMark>,
+    /// Own accounts that are the manager's personal ones (`levain own add
+    /// --personal`): their mutual follows are where friends are looked for.
+    #[serde(default)]
+    pub personal: BTreeSet<String>,
+    /// Accounts the user lists as friends (`levain friends add`).
+    #[serde(default)]
+    pub friends: BTreeSet<String>,
+    /// `levain config set KEY VALUE`, validated by the CLI's settings table.
+    #[serde(default)]
+    pub settings: BTreeMap<String, String>,
 }
 
 impl Default for Manifest {
@@ -48,6 +59,9 @@ impl Default for Manifest {
             next_import: 1,
             fraud: None,
             marks: BTreeMap::new(),
+            personal: BTreeSet::new(),
+            friends: BTreeSet::new(),
+            settings: BTreeMap::new(),
         }
     }
 }

@@ -175,6 +175,18 @@ impl Writer {
         &mut self.manifest.own
     }
 
+    pub fn personal_mut(&mut self) -> &mut BTreeSet<String> {
+        &mut self.manifest.personal
+    }
+
+    pub fn friends_mut(&mut self) -> &mut BTreeSet<String> {
+        &mut self.manifest.friends
+    }
+
+    pub fn settings_mut(&mut self) -> &mut BTreeMap<String, String> {
+        &mut self.manifest.settings
+    }
+
     fn new_file_stem(&mut self, table: Table, tag: &str) -> Result<(String, PathBuf)> {
         let dir = self.root.join("tables").join(table.name());
         io(&dir, fs::create_dir_all(&dir))?;
