@@ -12,11 +12,13 @@
 //!   whether it is a critique of us, and the sentence that says so.
 //! - [`Analyzer::is_question`]: whether the reply asks us something real.
 //! - [`detect_lang`]: French or English, for short texts.
+//! - [`eval`]: the labelled dev and test sets and the figures we publish.
 //!
 //! How sentiment is decided is described in `sentiment.rs`; questions in
 //! `question.rs`.
 
 mod analysis;
+pub mod eval;
 mod lang;
 mod lexicon;
 mod question;
