@@ -93,6 +93,8 @@ pub(crate) struct Analysis<'t> {
     pub info: Vec<Info>,
     /// The later words of a phrase (their meaning is on the first word).
     pub covered: Vec<bool>,
+    /// A phrase with a negator inside it ("ne valait pas le déplacement").
+    pub negated_inside: Vec<bool>,
     /// Clause of each token: clauses end at punctuation and start at
     /// "mais"/"but" and at "même si"/"although".
     pub clause: Vec<u32>,
@@ -118,6 +120,7 @@ impl<'t> Analysis<'t> {
             lex,
             info: vec![Info::default(); n],
             covered: vec![false; n],
+            negated_inside: vec![false; n],
             clause: vec![0; n],
             sentences: Vec::new(),
             sentence_of: vec![usize::MAX; n],
@@ -140,9 +143,10 @@ impl<'t> Analysis<'t> {
                     if let Some(l) = own.match_at(&self.toks, i) {
                         self.info[i].roles |= role::US;
                         len = l;
-                    } else if let Some((l, info)) = self.lex.phrase_at(&self.toks, i) {
-                        self.info[i] = info;
-                        len = l;
+                    } else if let Some(m) = self.lex.phrase_at(&self.toks, i) {
+                        self.info[i] = m.info;
+                        self.negated_inside[i] = m.negated;
+                        len = m.len;
                     } else {
                         let norm = self.toks.norm(i);
                         if let Some(info) = self.lex.word(norm, &mut scratch) {

@@ -259,6 +259,7 @@ fn tag(name: &str) -> Option<u32> {
         "enough" => role::NEG_ENOUGH,
         "post" => role::BOOST_AFTER,
         "thanks" => role::THANKS,
+        "negated" => role::SELF_NEGATED,
         _ => return None,
     })
 }
@@ -269,6 +270,14 @@ type Phrases = FxHashMap<Box<str>, Vec<(Box<[Box<str>]>, Info)>>;
 
 /// Emoji and emoticons by key, and the emoticons the tokenizer looks for.
 type Marks = (FxHashMap<Box<str>, Info>, Vec<Box<str>>);
+
+pub(crate) struct PhraseMatch {
+    /// Tokens covered, from the first word to the last.
+    pub len: usize,
+    pub info: Info,
+    /// A negator stood inside the phrase.
+    pub negated: bool,
+}
 
 /// One language's lists.
 pub(crate) struct Lexicon {
@@ -287,15 +296,36 @@ impl Lexicon {
         &self.patterns[list as usize]
     }
 
-    /// The longest phrase starting at token `at`: its length and info.
-    pub fn phrase_at(&self, toks: &Tokens, at: usize) -> Option<(usize, Info)> {
+    /// The longest phrase starting at token `at`. An intensifier or a
+    /// negator may stand between its words ("valait vraiment le coup", "ne
+    /// valait pas le déplacement"); a negator there negates the phrase.
+    pub fn phrase_at(&self, toks: &Tokens, at: usize) -> Option<PhraseMatch> {
         let candidates = self.phrases.get(toks.norm(at))?;
+        let n = toks.toks.len();
         candidates.iter().find_map(|(rest, info)| {
-            let fits = rest.iter().enumerate().all(|(k, w)| {
-                let j = at + 1 + k;
-                j < toks.toks.len() && toks.toks[j].is_word() && toks.norm(j) == &**w
-            });
-            fits.then_some((rest.len() + 1, *info))
+            let mut j = at + 1;
+            let mut negated = false;
+            for w in rest.iter() {
+                if j < n && toks.toks[j].is_word() && toks.norm(j) != &**w {
+                    let between = self.words.get(toks.norm(j));
+                    let boost = between.is_some_and(|b| b.boost != 0.0);
+                    let negator = between.is_some_and(|b| b.has(role::NEGATOR));
+                    if !(boost || negator) {
+                        return None;
+                    }
+                    negated |= negator;
+                    j += 1;
+                }
+                if !(j < n && toks.toks[j].is_word() && toks.norm(j) == &**w) {
+                    return None;
+                }
+                j += 1;
+            }
+            Some(PhraseMatch {
+                len: j - at,
+                info: *info,
+                negated,
+            })
         })
     }
 

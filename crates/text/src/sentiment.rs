@@ -168,6 +168,8 @@ fn valence(a: &Analysis, i: usize, unnegate: bool) -> f32 {
     let is_mark = matches!(tok.kind, Kind::Emoji | Kind::Emoticon);
     let negation = if unnegate || is_mark || info.has(role::SELF_NEGATED) {
         Negation::None
+    } else if a.negated_inside[i] {
+        Negation::Negated
     } else {
         negation(a, i)
     };
@@ -188,9 +190,13 @@ fn negation(a: &Analysis, i: usize) -> Negation {
         Lang::Fr => 4,
         Lang::En => 3,
     };
-    if a.prev_in_clause(i, window)
-        .any(|j| a.info[j].has(role::NEGATOR))
-    {
+    // The nearest negator before, unless another word with a valence stands
+    // between ("never fails to impress": "never" is about "fails").
+    let negator_before = a
+        .prev_in_clause(i, window)
+        .take_while(|&j| !a.info[j].has(role::VALENCE) || a.info[j].has(role::NEGATOR))
+        .any(|j| a.info[j].has(role::NEGATOR));
+    if negator_before {
         // "can't recommend them enough", "je ne vous remercierai jamais assez"
         let clause = a.clause_range(i);
         let enough_after = clause
@@ -243,16 +249,22 @@ fn apply_questions(a: &Analysis, questions: &[Question], contrib: &mut [f32]) {
     }
 }
 
-/// A sure marker anywhere, or bare praise ("Super, …", "…, great") set
-/// against repetition or trouble, with no praise of its own elsewhere.
+/// A sure marker anywhere, or a short burst of praise ("Super, …",
+/// "…, great", "bravo le suivi") set against trouble with no praise of its
+/// own: not when "mais"/"but" already says the reply is mixed, nor when the
+/// trouble is only sadness ("Super soirée, dommage que je parte tôt").
 fn ironic(a: &Analysis, contrib: &[f32]) -> bool {
     let n = a.toks.toks.len();
     if a.any_role(0..n, role::IRONY) {
         return true;
     }
+    if a.any_role(0..n, role::CONTRAST) {
+        return false;
+    }
     let trouble_without_praise = |range: std::ops::Range<usize>| {
-        let trouble =
-            range.clone().any(|k| contrib[k] < 0.0) || a.any_role(range.clone(), role::REPETITION);
+        let trouble = range
+            .clone()
+            .any(|k| contrib[k] < 0.0 && !a.info[k].has(role::SAD));
         trouble && !range.clone().any(|k| contrib[k] > 0.0)
     };
     a.sentences.iter().any(|s| {
@@ -264,10 +276,10 @@ fn ironic(a: &Analysis, contrib: &[f32]) -> bool {
         let after = first.end..n;
         let before = 0..last.start;
         let has_words = |r: &std::ops::Range<usize>| r.clone().any(|k| a.toks.toks[k].is_word());
-        (bare_praise(a, contrib, first.clone())
+        (burst_of_praise(a, contrib, first.clone())
             && has_words(&after)
             && trouble_without_praise(after))
-            || (bare_praise(a, contrib, last.clone())
+            || (burst_of_praise(a, contrib, last.clone())
                 && has_words(&before)
                 && trouble_without_praise(before))
     })
@@ -285,19 +297,21 @@ fn clauses_of(a: &Analysis, sentence: std::ops::Range<usize>) -> Vec<std::ops::R
     out
 }
 
-/// A clause of praise words, fillers and intensifiers only ("Oh great",
-/// "Génial", "Bravo"), thanks excepted ("Merci, encore une fois").
-fn bare_praise(a: &Analysis, contrib: &[f32], clause: std::ops::Range<usize>) -> bool {
-    let mut praise = false;
-    for i in clause.filter(|&i| !a.covered[i]) {
-        let info = a.info[i];
-        if contrib[i] > 0.0 && !info.has(role::THANKS) && a.toks.toks[i].kind == Kind::Word {
-            praise = true;
-        } else if !(info.has(role::FILLER) || info.boost != 0.0) {
-            return false;
-        }
-    }
-    praise
+/// A clause that opens with a word of praise and says little else: "Oh
+/// great", "Génial", "bravo le suivi", "well done council" (thanks
+/// excepted: "Merci, encore une fois").
+fn burst_of_praise(a: &Analysis, contrib: &[f32], clause: std::ops::Range<usize>) -> bool {
+    let mut words = clause
+        .filter(|&i| !a.covered[i] && a.toks.toks[i].kind == Kind::Word)
+        .filter(|&i| !(a.info[i].has(role::FILLER) && contrib[i] <= 0.0) && a.info[i].boost == 0.0);
+    let Some(head) = words.next() else {
+        return false;
+    };
+    let rest: Vec<usize> = words.collect();
+    contrib[head] > 0.0
+        && !a.info[head].has(role::THANKS)
+        && rest.len() <= 2
+        && rest.iter().all(|&i| contrib[i] == 0.0)
 }
 
 fn apply_contrast(a: &Analysis, contrib: &mut [f32]) {

@@ -409,7 +409,7 @@ poorly planned -2.5
 cancelled -1.5
 canceled -1.5
 cancellation -1.5
-closed -0.8 +exact
+closed -0.4 +exact
 lost -1.5
 lose -1.5
 loses -1.5
@@ -573,6 +573,42 @@ shaken -1.5
 doored -2 +exact
 not what i expected -1
 weak -1.5
+regret -1.5
+regrets -1.5
+no regrets 2
+second to none 3
+hard to beat 2.5
+praise 2
+could have been better -1.5
+could be better -1.5
+left a lot to be desired -2
+leaves a lot to be desired -2
+to be desired -2
+expected more -1.5
+expected better -1.5
+room for improvement -1.5
+needs improvement -1.5
+needs work -1
+without telling -1.5
+without telling anyone -1.5
+slaps 2.5
+obsessed 2.5
+fan 1.5
+big fan 2.5
+huge fan 3
+cant get enough 3
+cant get enough of 3
+through the roof -2
+not what i paid for -2.5
+not what we paid for -2.5
+mid -1.5
+at best -1
+rest in peace -2 +sad
+listen 0 -1.5
+listens 0 -1.5
+listened 0 -1.5
+cant make it -1 +sad
+wont make it -1 +sad
 wholesome 2.5
 heartwarming 2.5
 uplifting 2.5
@@ -971,6 +1007,11 @@ market
 stall
 
 [elsewhere]
+my back
+my legs
+my knees
+flu
+covid
 council tax
 street
 road

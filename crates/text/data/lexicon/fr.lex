@@ -10,7 +10,8 @@
 # optional and inflections are found by stem ("déçue", "décevantes").
 #
 # Format: a word or phrase, then numbers, then +tags (see src/lexicon.rs).
-# In [sentiment], a second number is the valence under negation when it is
+# +negated marks a phrase that carries its own negation ("reprendra
+# plus"), so a "ne" before it does not reverse it. In [sentiment], a second number is the valence under negation when it is
 # not simply the reverse ("reçu": neutral; "jamais reçu": a complaint).
 
 [sentiment]
@@ -319,7 +320,7 @@ crade -2.5
 dégueulasse -3
 dégueu -3
 dégoûtant -3
-dégoûté -2.5
+dégoûté -2.5 +sad
 écœurant -2.5
 infect -3
 immonde -3
@@ -411,11 +412,11 @@ chaotique -2
 désorganisé -2.5
 désorganisation -2.5
 organisé 0.5 -2
-fermé -0.8
-fermée -0.8
-fermés -0.8
-fermées -0.8
-fermeture -0.8
+fermé -0.4
+fermée -0.4
+fermés -0.4
+fermées -0.4
+fermeture -0.4
 annulé -1.5
 annulation -1.5
 supprimé -1.2
@@ -556,6 +557,61 @@ sert à rien -2
 pour rien -1.5
 de rien 0.5
 glissant -1
+lasse -1
+défaut -1.5
+défauts -1.5
+pas fini de nous surprendre 2.5
+ennuie -1.5
+ennuyeux -2
+ennui -1.5
+valait le coup 2 -2
+valait la peine 2 -2
+vaut le déplacement 2 -2
+valait le déplacement 2 -2
+valait le détour 2.5
+impossible de ne pas aimer 2.5
+peut mieux faire -1.5
+laisse à désirer -2
+laissait à désirer -2
+convaincu 1 -1.5
+convaincant 1.5 -1.5
+mitigé -1
+avis mitigé -1.5
+reprendra plus -2 +negated
+y reprendra plus -2.5 +negated
+regret -1.5
+aucun regret 2
+sans prévenir -1.5
+sans nous prévenir -1.5
+assurez 2.5
+assure 1.5
+vous assurez 3
+tu assures 3
+ça assure 2.5
+en redemande 2.5
+on en redemande 3
+mémorable 2.5
+inoubliable 2.5
+quelle blague -2
+doublé -1
+ont doublé -1.5
+non merci -1.5
+personne au téléphone -1.5
+personne ne répond -2
+fait rien -1.5
+font rien -1.5
+ne fait rien -1.5
+grippe -1.5 +sad
+covid -1.5 +sad
+rhume -1 +sad
+fièvre -1.5 +sad
+pourrai pas venir -1 +sad
+peux pas venir -1 +sad
+pourrons pas venir -1 +sad
+j'ai oublié -1 +sad
+dure 0
+durer 0
+durée 0
 dégradé -2
 se dégrade -2
 en baisse -1
