@@ -77,13 +77,20 @@ pub(crate) mod role {
     pub const SELF_NEGATED: u32 = 1 << 22;
     /// Thanks: "Merci, encore une fois !" is not irony.
     pub const THANKS: u32 = 1 << 23;
+    /// A feeling or a bad state of the world ("horrible", "fed up", 😡)
+    /// rather than a judgment of a product or service ("décevant",
+    /// "overpriced"): a critique only when a target of ours is named.
+    pub const WORLD: u32 = 1 << 24;
+    /// "que", "that", "because": a negator does not reach across it
+    /// ("pas étonnant que tout augmente").
+    pub const SUBORDINATOR: u32 = 1 << 25;
     /// Not to be matched by stem: "useful" must not take "used", nor
     /// "pourri" "pourrait". Plurals and feminines still match.
     pub const EXACT: u32 = 1 << 18;
     /// Has a valence of its own (possibly zero with a negated valence).
     pub const VALENCE: u32 = 1 << 19;
     /// Roles that belong to content words, which may be matched by stem.
-    pub const CONTENT: u32 = VALENCE | US | OFFER | ELSEWHERE | SYMPATHY | SAD;
+    pub const CONTENT: u32 = VALENCE | US | OFFER | ELSEWHERE | SYMPATHY | SAD | WORLD;
 }
 
 /// What the lexicons know about one word, phrase, emoji or emoticon.
@@ -243,6 +250,7 @@ fn section(name: &str) -> Option<Section> {
         "function" => Token(role::FUNCTION, Values::None),
         "copulas" => Token(role::COPULA, Values::None),
         "exclaim" => Token(role::EXCLAIM, Values::None),
+        "subordinators" => Token(role::SUBORDINATOR, Values::None),
         "question_openers" => Pattern(PatternList::QuestionOpeners),
         "question_cues" => Pattern(PatternList::QuestionCues),
         "rhetorical" => Pattern(PatternList::Rhetorical),
@@ -259,6 +267,7 @@ fn tag(name: &str) -> Option<u32> {
         "enough" => role::NEG_ENOUGH,
         "post" => role::BOOST_AFTER,
         "thanks" => role::THANKS,
+        "world" => role::WORLD,
         "negated" => role::SELF_NEGATED,
         _ => return None,
     })

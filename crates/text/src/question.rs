@@ -28,6 +28,9 @@ pub(crate) struct Question {
     pub span: Range<usize>,
 }
 
+/// What "pourquoi les gens se garent toujours là ?" says.
+const WHY_OTHERS: f32 = -1.5;
+
 pub(crate) fn classify(a: &Analysis, s: &Sentence) -> Question {
     let words = a.word_forms(s);
     let lex = a.lex;
@@ -70,7 +73,9 @@ pub(crate) fn classify(a: &Analysis, s: &Sentence) -> Question {
             && a.any_role(s.toks.clone(), role::ELSEWHERE)
             && !a.any_role(s.toks.clone(), role::US)
         {
+            // A "why" about others is a complaint, not a question to us.
             q.rhetorical = true;
+            q.value = WHY_OTHERS;
         }
     }
     if s.has_qmark && !opens && !cue && negated_compliment(a, s) {
@@ -119,9 +124,40 @@ fn has_inversion(a: &Analysis, s: &Sentence) -> bool {
         }
         let verb = a.toks.norm(s.words[w - 1]);
         let pronoun = a.toks.norm(i);
-        verb != "rendez" && !(verb.ends_with("ez") && pronoun == "nous")
+        // "relisez-vous", "suivez-nous" are imperatives unless asked.
+        let imperative = verb.ends_with("ez")
+            && matches!(pronoun, "vous" | "nous")
+            && !ASKING_VERBS.contains(&verb);
+        verb != "rendez" && (s.has_qmark || !imperative)
     })
 }
+
+/// "-ez" verbs that open questions by inversion far more than orders.
+const ASKING_VERBS: &[&str] = &[
+    "pouvez",
+    "pourriez",
+    "avez",
+    "auriez",
+    "savez",
+    "sauriez",
+    "voulez",
+    "voudriez",
+    "allez",
+    "iriez",
+    "devez",
+    "devriez",
+    "comptez",
+    "pensez",
+    "connaissez",
+    "acceptez",
+    "proposez",
+    "prenez",
+    "vendez",
+    "livrez",
+    "ouvrez",
+    "organisez",
+    "faites",
+];
 
 /// "What a day", "how cool", "quelle belle pièce": an exclamation word
 /// followed closely by a word with a valence.
@@ -177,6 +213,9 @@ mod tests {
         }
         assert!(!asks("On se donne rendez-vous devant l'entrée", "fr"));
         assert!(!asks("Suivez-nous pour la suite", "fr"));
+        assert!(!asks("Article plein de fautes, relisez-vous svp", "fr"));
+        assert!(asks("Acceptez-vous la carte", "fr"));
+        assert!(asks("Inscrivez-vous les enfants ?", "fr"));
     }
 
     #[test]

@@ -23,7 +23,9 @@
 //! is ours (second person, own names, what we offer) rather than someone
 //! else's (weather, traffic, a third party); sympathy ("courage",
 //! "so sorry to hear") and sadness ("triste", 😢) are not critique unless
-//! said to us; blame with no target at all is taken as aimed at the post.
+//! said to us. With no target named at all, a judgment ("décevant",
+//! "overpriced", 👎) is taken as aimed at the post; a feeling or a state of
+//! the world ("horrible", "fed up", 😡) is not.
 
 use serde::Serialize;
 
@@ -194,7 +196,10 @@ fn negation(a: &Analysis, i: usize) -> Negation {
     // between ("never fails to impress": "never" is about "fails").
     let negator_before = a
         .prev_in_clause(i, window)
-        .take_while(|&j| !a.info[j].has(role::VALENCE) || a.info[j].has(role::NEGATOR))
+        .take_while(|&j| {
+            (!a.info[j].has(role::VALENCE) || a.info[j].has(role::NEGATOR))
+                && !a.info[j].has(role::SUBORDINATOR)
+        })
         .any(|j| a.info[j].has(role::NEGATOR));
     if negator_before {
         // "can't recommend them enough", "je ne vous remercierai jamais assez"
@@ -276,12 +281,9 @@ fn ironic(a: &Analysis, contrib: &[f32]) -> bool {
         let after = first.end..n;
         let before = 0..last.start;
         let has_words = |r: &std::ops::Range<usize>| r.clone().any(|k| a.toks.toks[k].is_word());
-        (burst_of_praise(a, contrib, first.clone())
-            && has_words(&after)
-            && trouble_without_praise(after))
-            || (burst_of_praise(a, contrib, last.clone())
-                && has_words(&before)
-                && trouble_without_praise(before))
+        (burst_of_praise(a, contrib, first.clone(), 2) && has_words(&after) && trouble_without_praise(after))
+            // At the end only a bare word: "…, great" but not "…, in the best way".
+            || (burst_of_praise(a, contrib, last.clone(), 0) && has_words(&before) && trouble_without_praise(before))
     })
 }
 
@@ -297,12 +299,18 @@ fn clauses_of(a: &Analysis, sentence: std::ops::Range<usize>) -> Vec<std::ops::R
     out
 }
 
-/// A clause that opens with a word of praise and says little else: "Oh
-/// great", "Génial", "bravo le suivi", "well done council" (thanks
-/// excepted: "Merci, encore une fois").
-fn burst_of_praise(a: &Analysis, contrib: &[f32], clause: std::ops::Range<usize>) -> bool {
+/// A clause that opens with a word of praise followed by at most
+/// `max_more` other words: "Oh great", "Génial", "bravo le suivi", "well
+/// done council" (thanks excepted: "Merci, encore une fois").
+fn burst_of_praise(
+    a: &Analysis,
+    contrib: &[f32],
+    clause: std::ops::Range<usize>,
+    max_more: usize,
+) -> bool {
+    // A phrase's later words count: "in the best way" is four words.
     let mut words = clause
-        .filter(|&i| !a.covered[i] && a.toks.toks[i].kind == Kind::Word)
+        .filter(|&i| a.toks.toks[i].kind == Kind::Word)
         .filter(|&i| !(a.info[i].has(role::FILLER) && contrib[i] <= 0.0) && a.info[i].boost == 0.0);
     let Some(head) = words.next() else {
         return false;
@@ -310,7 +318,7 @@ fn burst_of_praise(a: &Analysis, contrib: &[f32], clause: std::ops::Range<usize>
     let rest: Vec<usize> = words.collect();
     contrib[head] > 0.0
         && !a.info[head].has(role::THANKS)
-        && rest.len() <= 2
+        && rest.len() <= max_more
         && rest.iter().all(|&i| contrib[i] == 0.0)
 }
 
@@ -385,7 +393,7 @@ fn target_of(a: &Analysis, i: usize) -> Target {
             Target::Elsewhere
         };
     }
-    first_target(a, clause)
+    let named = first_target(a, clause)
         .or_else(|| first_target(a, sentence))
         .or_else(|| {
             if a.any_role(0..n, role::SYMPATHY) {
@@ -393,15 +401,36 @@ fn target_of(a: &Analysis, i: usize) -> Target {
             } else {
                 first_target(a, 0..n)
             }
-        })
-        .unwrap_or(Target::Us)
+        });
+    // Nothing named: a judgment ("décevant", "overpriced", 👎) is about the
+    // post it answers; a feeling or a state of the world is not.
+    named.unwrap_or(if a.info[i].has(role::WORLD) {
+        Target::Elsewhere
+    } else {
+        Target::Us
+    })
 }
 
+/// "le prix du beurre", "the price of petrol".
+const GENITIVES: &[&str] = &["de", "du", "des", "d", "of"];
+
+/// The first target named in `range`. What we offer, followed closely by
+/// someone else's ("le prix du beurre", "the price of petrol"), is theirs.
 fn first_target(a: &Analysis, range: std::ops::Range<usize>) -> Option<Target> {
-    range.into_iter().filter(|&i| !a.covered[i]).find_map(|i| {
+    let end = range.end;
+    range.clone().filter(|&i| !a.covered[i]).find_map(|i| {
         let info = a.info[i];
-        if info.has(role::US | role::OFFER) {
+        if info.has(role::US) {
             Some(Target::Us)
+        } else if info.has(role::OFFER) {
+            let of = i + 1 < end && GENITIVES.contains(&a.toks.norm(i + 1));
+            let theirs = of
+                && (i + 2..end.min(i + 5)).any(|j| !a.covered[j] && a.info[j].has(role::ELSEWHERE));
+            Some(if theirs {
+                Target::Elsewhere
+            } else {
+                Target::Us
+            })
         } else if info.has(role::ELSEWHERE) {
             Some(Target::Elsewhere)
         } else {
@@ -756,6 +785,57 @@ mod tests {
                 Some("fr")
             )
             .critique
+        );
+    }
+
+    #[test]
+    fn with_no_target_judgments_are_critique_and_feelings_are_not() {
+        for t in [
+            "Décevant.",
+            "Trop cher pour ce que c'est",
+            "Lamentable",
+            "👎",
+        ] {
+            assert_eq!(label(t, "fr"), "critique", "{t}");
+        }
+        for t in ["Pathetic.", "Overpriced and slow", "Not worth it"] {
+            assert_eq!(label(t, "en"), "critique", "{t}");
+        }
+        for t in [
+            "J'en ai marre 😡",
+            "Quelle horreur",
+            "Je suis dégoûtée, j'ai oublié mon porte-monnaie",
+        ] {
+            assert_eq!(label(t, "fr"), "negative", "{t}");
+        }
+        for t in [
+            "Ugh, fed up",
+            "So scary",
+            "Flu has wiped me out, gutted to miss it",
+        ] {
+            assert_eq!(label(t, "en"), "negative", "{t}");
+        }
+        // ...but said of what we offer, a feeling is a critique.
+        assert_eq!(label("Le service était horrible", "fr"), "critique");
+        assert_eq!(label("The service was awful", "en"), "critique");
+    }
+
+    #[test]
+    fn what_we_offer_of_someone_else_is_theirs() {
+        assert_eq!(label("Le prix du beurre a explosé", "fr"), "negative");
+        assert_eq!(label("The price of petrol is ridiculous", "en"), "negative");
+        assert_eq!(label("Vos prix ont explosé", "fr"), "critique");
+    }
+
+    #[test]
+    fn negation_stops_at_que_and_that() {
+        assert_eq!(
+            polarity("pas étonnant que tout augmente partout", "fr"),
+            Polarity::Negative
+        );
+        assert_eq!(
+            polarity("not surprising that it failed", "en"),
+            Polarity::Negative
         );
     }
 

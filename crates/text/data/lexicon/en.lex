@@ -282,11 +282,11 @@ in the best way 2.5
 
 # --- problems, complaints, blame ---
 bad -2.5
-terrible -3
-awful -3
-horrible -3
-horrendous -3.5
-dreadful -3
+terrible -3 +world
+awful -3 +world
+horrible -3 +world
+horrendous -3.5 +world
+dreadful -3 +world
 atrocious -3.5
 appalling -3.5
 abysmal -3.5
@@ -315,19 +315,19 @@ disappointed -2.5
 disappointment -2.5
 letdown -2.5
 let down -2
-frustrating -2.5
-frustrated -2.5
-annoying -2.5
-annoyed -2
-irritating -2.5
-infuriating -3
-furious -3
-fuming -3
-angry -2.5
-mad -2
-upset -2
-livid -3
-outraged -3
+frustrating -2.5 +world
+frustrated -2.5 +world
+annoying -2.5 +world
+annoyed -2 +world
+irritating -2.5 +world
+infuriating -3 +world
+furious -3 +world
+fuming -3 +world
+angry -2.5 +world
+mad -2 +world
+upset -2 +world
+livid -3 +world
+outraged -3 +world
 outrageous -3
 ridiculous -2.5
 absurd -2
@@ -396,7 +396,7 @@ problem -1.5
 problems -1.5
 trouble -1.5
 hassle -2
-nightmare -3
+nightmare -3 +world
 mess -2.5
 messy -2
 chaos -2.5
@@ -415,10 +415,10 @@ lose -1.5
 loses -1.5
 missing -1.5
 missed -1.5
-stolen -2
-theft -2
-stole -2
-robbed -2.5
+stolen -2 +world
+theft -2 +world
+stole -2 +world
+robbed -2.5 +world
 dirty -2
 disgusting -3
 gross -2.5
@@ -489,52 +489,52 @@ so sorry -1.5
 sorry about -1
 sorry you -1
 sorry for your -1.5
-scary -2.5
-scared -2
-afraid -1.5
-fear -2
-dangerous -2.5
-danger -2
-lethal -3
-deadly -3
-worried -1.5
-worry -1.5
-worrying -2
-concerned -1.5
-stress -1.5
-stressful -2
-stressed -1.5
-exhausting -2 +exact
-exhausted -1.5 +exact
-tired -1.5 +exact
-sick of -2.5
-sick and tired -3
-sick -1
-ill -1.5
-injured -2
-hurt -2
-pain -2
-painful -2
-killing me -2
-hate -3
-hated -3
-hates -3
-hating -3
+scary -2.5 +world
+scared -2 +world
+afraid -1.5 +world
+fear -2 +world
+dangerous -2.5 +world
+danger -2 +world
+lethal -3 +world
+deadly -3 +world
+worried -1.5 +world
+worry -1.5 +world
+worrying -2 +world
+concerned -1.5 +world
+stress -1.5 +world
+stressful -2 +world
+stressed -1.5 +world
+exhausting -2 +exact +world
+exhausted -1.5 +exact +world
+tired -1.5 +exact +world
+sick of -2.5 +world
+sick and tired -3 +world
+sick -1 +world
+ill -1.5 +world
+injured -2 +world
+hurt -2 +world
+pain -2 +world
+painful -2 +world
+killing me -2 +world
+hate -3 +world
+hated -3 +world
+hates -3 +world
+hating -3 +world
 dislike -2
-ugh -2
-argh -2
-grr -2
-sigh -1.5
-damn -1.5
-dammit -2
-wtf -2.5
-ffs -2.5
-smh -1.5
-yikes -1.5
-oof -1
-ouch -1.5
-eww -2
-ew -2
+ugh -2 +world
+argh -2 +world
+grr -2 +world
+sigh -1.5 +world
+damn -1.5 +world
+dammit -2 +world
+wtf -2.5 +world
+ffs -2.5 +world
+smh -1.5 +world
+yikes -1.5 +world
+oof -1 +world
+ouch -1.5 +world
+eww -2 +world
+ew -2 +world
 boo -1.5
 bummer -2
 nope -1
@@ -569,10 +569,171 @@ refused -1.5
 refuse -1.5
 denied -1.5
 rejected -1.5
-shaken -1.5
-doored -2 +exact
+shaken -1.5 +world
+doored -2 +exact +world
 not what i expected -1
 weak -1.5
+# --- complaints about service, quality, prices (blame) ---
+no update -1.5
+no updates -1.5
+no follow up -1.5
+radio silence -2
+ghosted -2
+chased -1
+chasing -1
+still nothing -2
+still no word -2
+unreachable -2
+hung up -2
+brushed off -2
+fobbed off -2
+runaround -2
+acceptable 0.5 -2
+poor show -2
+shambles -2.5
+shambolic -2.5
+farce -2.5
+fiasco -3
+clown show -2.5
+amateurish -2
+amateur hour -2
+sloppy -2
+shoddy -2.5
+subpar -2
+sub par -2
+second rate -2
+half baked -2
+negligent -2.5
+unsafe -2
+unhygienic -2.5
+unsanitary -2.5
+mouldy -2.5
+moldy -2.5
+undercooked -2
+overcooked -1.5
+greasy -1.5
+too salty -1.5
+flavourless -2
+flavorless -2
+watery -1.5
+tiny portions -1.5
+stingy -2
+measly -2
+overcharged -2.5
+overcharging -2.5
+charged twice -2
+hidden fees -2
+daylight robbery -3
+highway robbery -3
+ripped off -3
+cash grab -2.5
+money grab -2.5
+greed -2
+out of order -1.5
+offline -1
+outage -2
+glitching -2
+freezes -1.5
+lags -1.5
+cant log in -2
+cant login -2
+logged out -1
+error message -1.5
+tone deaf -2.5
+out of touch -2
+hypocritical -2.5
+hypocrisy -2.5
+dishonest -2.5
+nonsense -2
+bs -2.5
+bullshit -3
+ludicrous -2.5
+unfair -2
+unjust -2
+regrettable -2
+blows -2
+lame -2
+clueless -2
+# --- how it feels and how the world is (not blame unless aimed at us) ---
+shocking -2.5 +world
+shocked -2 +world
+horrified -2.5 +world
+horrifying -3 +world
+disturbing -2.5 +world
+alarming -2 +world
+troubling -2 +world
+sickening -3 +world
+exasperating -2.5 +world
+maddening -2.5 +world
+fed up -2.5 +world
+tired of -2 +world
+had enough -2 +world
+enough is enough -2.5 +world
+cant stand -2.5 +world
+unbearable -3 +world
+intolerable -3 +world
+grim -2 +world
+bleak -2 +world
+gloomy -1.5 +world
+miserable -2.5 +world
+misery -2.5 +world
+hideous -2.5 +world
+ugly -2 +world
+eyesore -2 +world
+grimy -2 +world
+littered -1.5 +world
+litter -1 +world
+reckless -2.5 +world
+speeding -1.5 +world
+close pass -2 +world
+near miss -2 +world
+knocked off -2 +world
+vandalised -2.5 +world
+vandalized -2.5 +world
+smashed -2 +world
+burgled -2.5 +world
+mugged -2.5 +world
+assaulted -3 +world
+attacked -2.5 +world
+threatened -2 +world
+harassed -2.5 +world
+abusive -2.5 +world
+racist -3 +world
+sexist -3 +world
+toxic -2.5 +world
+hateful -3 +world
+nasty -2.5 +world
+vile -3 +world
+cruel -3 +world
+heartless -2.5 +world
+selfish -2.5 +world
+entitled -2 +world
+idiots -2.5 +world
+idiot -2.5 +world
+morons -2.5 +world
+stupid -2.5 +world
+dumb -2 +world
+lonely -2 +sad
+unwell -1.5 +sad
+puncture -1.5 +world
+flat tyre -1.5 +world
+flat tire -1.5 +world
+stranded -2 +world
+soaked -1.5 +world
+drenched -1.5 +world
+freezing -1 +world
+boiling -1 +world
+knackered -1.5 +world
+shattered -1.5 +world
+bummed -2 +sad
+fml -2.5 +sad
+gah -1.5 +world
+oh no -1.5 +sad
+oh dear -1.5 +sad
+oops -0.5
+pity -1 +sad
+what a pity -1.5 +sad
+too bad -1 +sad
 regret -1.5
 regrets -1.5
 no regrets 2
@@ -630,7 +791,7 @@ why would you -1
 when will this stop -1.5
 when will it stop -1.5
 when will this end -1.5
-hit by -2
+hit by -2 +world
 going up -1
 blast 2
 had a blast 3
@@ -685,8 +846,8 @@ ruined -3
 ruin -2.5
 ruins -2.5
 destroyed -2.5
-stuck -1.5
-hell -1.5
+stuck -1.5 +world
+hell -1.5 +world
 killing -1.5
 terrible news -3 +sad
 bad news -2 +sad
@@ -874,6 +1035,7 @@ you guys
 you all
 
 [offer]
+experience
 workshop
 workshops
 shop
@@ -1007,6 +1169,9 @@ market
 stall
 
 [elsewhere]
+petrol
+fuel
+house prices
 my back
 my legs
 my knees
@@ -1198,6 +1363,15 @@ nice
 sorry
 dear
 ps
+
+[subordinators]
+that
+which
+who
+because
+cause
+when
+if
 
 [pronouns]
 i

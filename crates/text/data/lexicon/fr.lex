@@ -272,11 +272,11 @@ catastrophe -3
 catastrophique -3.5
 désastre -3
 désastreux -3
-horrible -3
-affreux -3
-atroce -3
-épouvantable -3
-terrible -2
+horrible -3 +world
+affreux -3 +world
+atroce -3 +world
+épouvantable -3 +world
+terrible -2 +world
 pas terrible -2
 lamentable -3
 pitoyable -3
@@ -317,14 +317,14 @@ une ferme 0
 frais de port -0.5
 frais de livraison -0.5
 crade -2.5
-dégueulasse -3
-dégueu -3
+dégueulasse -3 +world
+dégueu -3 +world
 dégoûtant -3
 dégoûté -2.5 +sad
 écœurant -2.5
 infect -3
 immonde -3
-insupportable -3
+insupportable -3 +world
 inadmissible -3
 inacceptable -3
 intolérable -3
@@ -338,13 +338,13 @@ arnaque -3
 arnaquer -3
 escroquerie -3
 escroc -3
-vol -1
-voleur -2
-volé -1.5
-cambriolage -2
-cambriolé -2
-vandalisme -2.5
-vandalisé -2.5
+vol -1 +world
+voleur -2 +world
+volé -1.5 +world
+cambriolage -2 +world
+cambriolé -2 +world
+vandalisme -2.5 +world
+vandalisé -2.5 +world
 cher -1.5
 pas cher 1.5
 hors de prix -2.5
@@ -401,7 +401,7 @@ souci -1.5
 problème réglé 2
 problème résolu 2
 bien reçu 0.5
-galère -2 +exact
+galère -2 +exact +world
 galérer -2 +exact
 compliqué -1.5
 incompréhensible -2.5
@@ -436,62 +436,62 @@ ce qu'il manquait 2
 exactement ce qu'il manquait 2.5
 ce qui manquait 2
 il nous manquera -1.5 +sad
-dangereux -2
-danger -2
-peur -2
-effrayant -2.5
-flippant -2
-stress -1.5
-stressant -2
-angoisse -2
-angoissant -2
-inquiet -1.5
-inquiétant -2
-énervé -2.5
-énervant -2.5
-énerve -2
-agaçant -2
-agacé -2
-chiant -2.5
-relou -2
-saoule -2
-soûle -2
-me saoule -2.5
-marre -2.5
-en ai marre -2.5
-ras le bol -2.5
-en peux plus -2.5
-furieux -3
-furax -3
-colère -2.5
+dangereux -2 +world
+danger -2 +world
+peur -2 +world
+effrayant -2.5 +world
+flippant -2 +world
+stress -1.5 +world
+stressant -2 +world
+angoisse -2 +world
+angoissant -2 +world
+inquiet -1.5 +world
+inquiétant -2 +world
+énervé -2.5 +world
+énervant -2.5 +world
+énerve -2 +world
+agaçant -2 +world
+agacé -2 +world
+chiant -2.5 +world
+relou -2 +world
+saoule -2 +world
+soûle -2 +world
+me saoule -2.5 +world
+marre -2.5 +world
+en ai marre -2.5 +world
+ras le bol -2.5 +world
+en peux plus -2.5 +world
+furieux -3 +world
+furax -3 +world
+colère -2.5 +world
 fâché -2
-rage -2.5
-rend fou -2
-me rend fou -2.5
-rend dingue -2.5
-pénible -2
+rage -2.5 +world
+rend fou -2 +world
+me rend fou -2.5 +world
+rend dingue -2.5 +world
+pénible -2 +world
 lourd -0.8
-fatigant -1.5
-fatigué -1
-épuisé -1
-crevé -1
+fatigant -1.5 +world
+fatigué -1 +world
+épuisé -1 +world
+crevé -1 +world
 malade -1.5 +sad
 blessé -2 +sad
 blessure -2 +sad
-accident -2
+accident -2 +world
 mort -2.5 +sad
 décès -2.5 +sad
 deuil -2.5 +sad
 drame -2.5 +sad
 tragique -3 +sad
 tragédie -3 +sad
-enfer -3
-un enfer -3
-cauchemar -3
-horreur -3
-quelle horreur -3
-flotte -1
-canicule -1
+enfer -3 +world
+un enfer -3 +world
+cauchemar -3 +world
+horreur -3 +world
+quelle horreur -3 +world
+flotte -1 +world
+canicule -1 +world
 triste -2 +sad
 tristesse -2 +sad
 quelle tristesse -2.5 +sad
@@ -503,11 +503,11 @@ déprimant -2 +sad
 déprimer -2 +sad
 dépriment -2 +sad
 cafard -2 +sad
-pfff -1.5
-pff -1.5
-pf -1.5
-grr -1.5
-argh -1.5
+pfff -1.5 +world
+pff -1.5 +world
+pf -1.5 +world
+grr -1.5 +world
+argh -1.5 +world
 beurk -2.5
 berk -2.5
 bouh -1
@@ -557,6 +557,134 @@ sert à rien -2
 pour rien -1.5
 de rien 0.5
 glissant -1
+# --- complaints about service, quality, prices (blame) ---
+jamais de réponse -2
+aucun retour -1.5
+pas de retour -1.5
+sans retour -1.5
+sans nouvelles -1.5
+aucune nouvelle -1.5
+relancé -1
+injoignable -2.5
+décroche 0 -2
+raccroché -1.5
+ignoré -2
+désinvolte -2
+aucune excuse -2
+même pas une excuse -2
+peu professionnel -2
+sans saveur -2
+fade -1.5
+insipide -2
+immangeable -3
+trop cuit -1.5
+brûlé -1.5
+tiède -1
+sec -0.8
+pâteux -1.5
+trop salé -1.5
+minuscule -1
+ridicule -2
+riquiqui -1.5
+radin -2
+cher payé -2
+coûte un bras -2
+c'est du vol -2.5
+racket -2.5
+pigeons -1.5
+en rade -1.5
+hors service -2
+bloqué -1.5
+planté -1.5
+inutilisable -2.5
+impossible de -1.5
+possible 0 -1
+acceptable 0.5 -2
+correct 0.5 -1.5
+injuste -2
+flou -1
+confus -1.5
+incohérent -2
+absurde -2
+grotesque -2.5
+aberrant -2.5
+consternant -2.5
+affligeant -2.5
+navrant -2.5
+désolant -2
+pathétique -2.5
+risible -2
+déplorable -2.5
+indigne -2.5
+irresponsable -2.5
+hypocrite -2.5
+hypocrisie -2.5
+malhonnête -2.5
+bidon -2
+exagéré -1.5
+la cata -2.5
+cata -2.5
+fiasco -3
+flop -2
+échec -2
+pagaille -2
+foutoir -2.5
+usine à gaz -1.5
+nul à chier -3.5
+moisi -2
+passable -0.5
+vexé -1.5
+# --- how it feels and how the world is (not blame unless aimed at us) ---
+révoltant -2.5 +world
+révolté -2 +world
+outré -2.5 +world
+choqué -2 +world
+choquant -2.5 +world
+scandalisé -2.5 +world
+indigné -2 +world
+exaspéré -2.5 +world
+exaspérant -2.5 +world
+gonflant -2 +world
+soûlant -2 +world
+lassant -1.5 +world
+décourageant -2 +world
+découragé -2 +sad
+alarmant -2 +world
+terrifiant -2.5 +world
+abominable -3 +world
+ignoble -3 +world
+odieux -3 +world
+insultant -2.5 +world
+risqué -1.5 +world
+renversé -2 +world
+percuté -2 +world
+agressé -2.5 +world
+insécurité -2 +world
+pollution -1.5 +world
+pollué -1.5 +world
+bruit -1 +world
+bruyant -1.5 +world
+saleté -2 +world
+crottes -1.5 +world
+grève -1 +world
+crevaison -1 +world
+chute -1.5 +world
+tombé -1 +world
+mal au dos -1.5 +sad
+frustré -2 +world
+frustrant -2 +world
+frustration -2 +world
+seum -2 +sad
+le seum -2 +sad
+oh non -1.5 +sad
+mince alors -1 +sad
+la poisse -2 +sad
+quelle poisse -2 +sad
+pas de bol -1.5 +sad
+pas de chance -1.5 +sad
+aie -1 +sad
+ouille -1 +sad
+oups -0.5
 lasse -1
 défaut -1.5
 défauts -1.5
@@ -628,12 +756,12 @@ sérieux 0.5 -2
 au moins -0.5
 vous pourriez au moins -1.5
 la moindre des choses -1.5
-fichu -1.5
-fichue -1.5
-foutu -1.5
-foutue -1.5
-maudit -1.5
-dur -1
+fichu -1.5 +world
+fichue -1.5 +world
+foutu -1.5 +world
+foutue -1.5 +world
+maudit -1.5 +world
+dur -1 +world
 sans hésiter 1.5
 sans hésitation 1.5
 retourne 0.5 -1.5
@@ -666,16 +794,16 @@ bon week-end 0.5
 bonne fin de journée 0.5
 interdit -1
 dommageable -2
-haineux -2.5
-haine -3
-déteste -3
-détester -3
-hais -3
-hait -3
+haineux -2.5 +world
+haine -3 +world
+déteste -3 +world
+détester -3 +world
+hais -3 +world
+hait -3 +world
 refuse -1
 refusé -1.5
-frôlé -1.5
-coupé la route -2
+frôlé -1.5 +world
+coupé la route -2 +world
 plus jamais -2.5
 plus possible -2
 c'est plus possible -2.5
@@ -702,7 +830,7 @@ pas respecté -2
 respecté 1 -2
 tenu 0 -1.5
 tenue 0 -1.5
-quelle galère -2.5
+quelle galère -2.5 +world
 n'a aucun sens -2
 aucun sens -2
 incompréhensible -2.5
@@ -1023,6 +1151,7 @@ chez vous
 votre équipe
 
 [offer]
+expérience
 atelier
 ateliers
 boutique
@@ -1164,8 +1293,8 @@ nouvelle formule
 nouveau menu
 
 [elsewhere]
+immobilier
 rue
-froid
 victimes
 victime
 ce qui s'est passé
@@ -1378,6 +1507,16 @@ madame
 monsieur
 bravo
 ps
+
+[subordinators]
+que
+qu
+qui
+parce
+car
+lorsque
+quand
+si
 
 [pronouns]
 je
