@@ -84,6 +84,9 @@ pub(crate) mod role {
     /// "que", "that", "because": a negator does not reach across it
     /// ("pas étonnant que tout augmente").
     pub const SUBORDINATOR: u32 = 1 << 25;
+    /// "too": before a plain word it is a complaint ("too crowded", "too
+    /// small"); before a word with a valence it only intensifies it.
+    pub const EXCESS: u32 = 1 << 26;
     /// Not to be matched by stem: "useful" must not take "used", nor
     /// "pourri" "pourrait". Plurals and feminines still match.
     pub const EXACT: u32 = 1 << 18;
@@ -251,6 +254,7 @@ fn section(name: &str) -> Option<Section> {
         "copulas" => Token(role::COPULA, Values::None),
         "exclaim" => Token(role::EXCLAIM, Values::None),
         "subordinators" => Token(role::SUBORDINATOR, Values::None),
+        "excess" => Token(role::EXCESS, Values::None),
         "question_openers" => Pattern(PatternList::QuestionOpeners),
         "question_cues" => Pattern(PatternList::QuestionCues),
         "rhetorical" => Pattern(PatternList::Rhetorical),

@@ -86,6 +86,7 @@ const IRONY: f32 = -0.8;
 /// Blame inside a real question is half blame (asking about a problem).
 const BLAME_IN_QUESTION: f32 = 0.5;
 const IMPATIENCE: f32 = -1.5;
+const EXCESS: f32 = -1.0;
 const EXCLAMATION: f32 = 0.292;
 /// VADER's normalisation constant: score = x / sqrt(x² + α).
 const ALPHA: f32 = 15.0;
@@ -106,6 +107,8 @@ pub(crate) fn score(a: &Analysis, questions: &[Question]) -> Sentiment {
         if !a.covered[i] && a.info[i].has(role::VALENCE) {
             let q = questions.get(a.sentence_of[i]);
             *c = valence(a, i, q.is_some_and(|q| q.unnegate));
+        } else if !a.covered[i] && a.info[i].has(role::EXCESS) {
+            *c = excess(a, i);
         }
     }
     apply_questions(a, questions, &mut contrib);
@@ -187,6 +190,22 @@ fn valence(a: &Analysis, i: usize, unnegate: bool) -> f32 {
     v
 }
 
+/// "Too crowded", "too small": an excess is a complaint when the word after
+/// it has no valence of its own (which "too expensive" boosts instead);
+/// "not too crowded" is fine.
+fn excess(a: &Analysis, i: usize) -> f32 {
+    let plain_next = a.next_in_clause(i, 1).next().is_some_and(|j| {
+        a.toks.toks[j].kind == Kind::Word && !a.info[j].has(role::VALENCE | role::FILLER)
+    });
+    if !plain_next {
+        return 0.0;
+    }
+    match negation(a, i) {
+        Negation::None => EXCESS,
+        _ => NEGATION * EXCESS,
+    }
+}
+
 fn negation(a: &Analysis, i: usize) -> Negation {
     let window = match a.lang {
         Lang::Fr => 4,
@@ -232,8 +251,10 @@ fn negation(a: &Analysis, i: usize) -> Negation {
 fn apply_questions(a: &Analysis, questions: &[Question], contrib: &mut [f32]) {
     for (s, q) in a.sentences.iter().zip(questions) {
         if q.asks {
-            for c in &mut contrib[q.span.clone()] {
-                *c = if *c > 0.0 {
+            // "Is the café dog friendly?", "is that too young?" ask.
+            for i in q.span.clone() {
+                let c = &mut contrib[i];
+                *c = if *c > 0.0 || a.info[i].has(role::EXCESS) {
                     0.0
                 } else {
                     *c * BLAME_IN_QUESTION
@@ -825,6 +846,21 @@ mod tests {
         assert_eq!(label("Le prix du beurre a explosé", "fr"), "negative");
         assert_eq!(label("The price of petrol is ridiculous", "en"), "negative");
         assert_eq!(label("Vos prix ont explosé", "fr"), "critique");
+    }
+
+    #[test]
+    fn too_much_of_a_plain_thing_is_a_complaint() {
+        assert_eq!(label("The room was too crowded", "en"), "critique");
+        assert_eq!(
+            polarity("not too crowded, lovely", "en"),
+            Polarity::Positive
+        );
+        assert_eq!(polarity("me too", "en"), Polarity::Neutral);
+        assert_eq!(
+            polarity("Is there a version for kids too?", "en"),
+            Polarity::Neutral
+        );
+        assert_eq!(label("Trop de monde et trop d'attente", "fr"), "critique");
     }
 
     #[test]

@@ -573,6 +573,41 @@ shaken -1.5 +world
 doored -2 +exact +world
 not what i expected -1
 weak -1.5
+not enough -1.5
+should have -1
+should of -1
+please stop -1.5
+stop posting -2
+unfollow -2
+unfollowed -2
+unsubscribe -1.5
+unsubscribed -1.5
+told 0 -1
+informed 0 -1.5
+false advertising -2.5
+as advertised 1 -2
+forgot -1
+forgotten -1
+long wait -1.5
+long queue -1.5
+long queues -1.5
+waited ages -2
+understaffed -2
+overcrowded -1.5
+condescending -2.5
+patronising -2.5
+patronizing -2.5
+unanswered -2
+arrived late -1.5
+started late -1.5
+sticky -1
+hard to find -1
+went downhill -2.5
+gone downhill -2.5
+not what it used to be -2
+used to be better -2
+unimpressed -2
+why is there no -1
 # --- complaints about service, quality, prices (blame) ---
 no update -1.5
 no updates -1.5
@@ -893,6 +928,12 @@ never ever
 enough
 more
 more highly
+
+[excess]
+too
+way too
+far too
+much too
 
 [boosters]
 very 0.3

@@ -557,6 +557,36 @@ sert à rien -2
 pour rien -1.5
 de rien 0.5
 glissant -1
+pas assez -1.5
+pas assez de -1.5
+aurait dû -1
+auriez dû -1.5
+auraient dû -1
+il aurait fallu -1
+arrêtez -1
+je me désabonne -2
+désabonné -2
+désabonnement -1.5
+prévenu 0 -1.5
+prévenus 0 -1.5
+prévenue 0 -1.5
+informé 0 -1.5
+informés 0 -1.5
+publicité mensongère -2.5
+sous-effectif -2
+débordé -1
+bondé -1
+condescendant -2.5
+difficile à trouver -1
+plus ce que c'était -2
+trop de monde -1
+trop d'attente -1.5
+trop tard -1
+trop tôt -0.5
+trop petit -1
+trop court -1
+trop long -1.5
+trop bruyant -2
 # --- complaints about service, quality, prices (blame) ---
 jamais de réponse -2
 aucun retour -1.5
