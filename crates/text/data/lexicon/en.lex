@@ -279,6 +279,35 @@ supporting 1.5
 free 1 +exact
 worth the wait 2
 in the best way 2.5
+# --- praise by domain: shows, food, writing, software ---
+magical 2.5
+magic 2
+spectacular 3
+breathtaking 3
+mesmerising 3
+mesmerizing 3
+captivating 2.5
+gripping 2.5
+moving 1.5
+powerful 2
+masterpiece 3
+standing ovation 3
+crispy 1.5
+fluffy 1.5
+moist 1
+flaky 0
+well documented 2.5
+lgtm 1.5
+rock solid 2.5
+stable 1 -1.5
+intuitive 2
+seamless 2
+snappy 1.5
+essential 1.5
+invaluable 3
+relevant 1.5 -1.5
+up to date 0.5 -1.5
+about time 1
 
 # --- problems, complaints, blame ---
 bad -2.5
@@ -573,6 +602,26 @@ shaken -1.5 +world
 doored -2 +exact +world
 not what i expected -1
 weak -1.5
+# --- problems by domain: shows, writing, software ---
+dragged -1.5
+drags -1.5
+regression -2
+regressions -2
+breaking change -1.5
+deprecated -1
+outdated -1.5
+obsolete -1.5
+bloated -2
+memory leak -2
+segfault -2.5
+propaganda -2.5
+fake news -2.5
+typo -1
+typos -1
+paywall -1.5
+behind a paywall -1.5
+out of stock -1
+waste of taxpayers money -3
 not enough -1.5
 should have -1
 should of -1
@@ -855,7 +904,6 @@ underwhelming -2.5
 underwhelmed -2.5
 unreliable -2.5
 unusable -3
-flaky -2
 laggy -2
 clunky -2
 awkward -1.5

@@ -256,6 +256,39 @@ le meilleur 3
 au poil 2.5
 aux petits oignons 2.5
 en prime 0.5
+# --- praise by domain: shows, food, writing, software ---
+magique 2.5
+magnifiquement 3
+envoûtant 2.5
+poignant 2
+bouleversant 2.5
+captivant 2.5
+passionnante 2.5
+drôlissime 3
+ovation 2.5
+standing ovation 3
+chef-d'œuvre 3
+chef d'oeuvre 3
+pépites 2.5
+moelleux 2
+croustillant 2
+fondant 2
+gourmand 1.5
+savoureuse 2.5
+frais et bon 2.5
+bien écrit 2.5
+bien documenté 2.5
+documenté 1
+limpide 2
+pédagogique 1.5
+fluide 1.5
+stable 1 -1.5
+rapide et efficace 2.5
+indispensable 2.5
+essentiel 1.5
+précieux 2
+pertinent 2 -1.5
+à jour 0.5 -1.5
 
 # --- problems, complaints, blame ---
 nul -3
@@ -557,6 +590,29 @@ sert à rien -2
 pour rien -1.5
 de rien 0.5
 glissant -1
+# --- problems by domain: shows, writing, software ---
+longueurs -1.5
+ennuyé -2
+ennuyée -2
+régression -2
+régressions -2
+obsolète -1.5
+plus maintenu -2
+abandonné -1.5
+fuite mémoire -2
+partial -2
+orienté -1.5
+tendancieux -2.5
+racoleur -2.5
+approximatif -2
+approximations -2
+erroné -2
+inexact -2
+inexactitudes -2
+article payant -1.5
+réservé aux abonnés -1
+rupture de stock -1
+gaspillage -2.5
 pas assez -1.5
 pas assez de -1.5
 aurait dû -1
