@@ -2,7 +2,7 @@
 //!
 //! Four kinds of items, each with the account, a link and the reason:
 //! - `answer`: replies to own posts, in the last `days`, that no own account
-//!   has answered (questions first);
+//!   has answered: questions first, then critiques (read by `levain-text`);
 //! - `thank`: accounts that became repeat engagers in the last `days` (their
 //!   second distinct own post engaged with falls in that window);
 //! - `re_engage`: regulars slipping away (see [`crate::core`]);
@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 use levain_store::query::Engine;
+use levain_text::Analyzer;
 use serde::Serialize;
 
 use crate::core::{CoreOptions, core};
@@ -84,42 +85,51 @@ pub fn actions(
     let own_sql = "SELECT account FROM own_accounts";
     let mut items = Vec::new();
 
-    // Replies to own posts with no answer from an own account.
-    for r in rows(
+    // Replies to own posts with no answer from an own account: questions
+    // first, then critiques, then the rest, each newest first. The window is
+    // short (`days`), so every candidate is read, then the queue is cut.
+    let waiting = rows(
         engine,
         &format!(
-            "SELECT r.post, r.author, r.text, r.url, CAST(r.at AS BIGINT) AS t
+            "SELECT r.post, r.author, r.text, r.lang, r.url, CAST(r.at AS BIGINT) AS t
              FROM posts_raw r
              JOIN posts_raw p ON r.reply_to = p.post
              WHERE p.author IN ({own_sql}) AND r.author NOT IN ({own_sql}){cut_r_author}
                AND CAST(r.at AS BIGINT) > {since} AND CAST(r.at AS BIGINT) <= {end}
                AND NOT EXISTS (SELECT 1 FROM posts_raw x
-                               WHERE x.reply_to = r.post AND x.author IN ({own_sql}))
-             ORDER BY (r.text LIKE '%?%') DESC, r.at DESC, r.post
-             LIMIT {limit}"
+                               WHERE x.reply_to = r.post AND x.author IN ({own_sql}))"
         ),
-    )? {
-        let t = i(&r, "t").unwrap_or(0);
-        let question = s(&r, "text").contains('?');
-        let age = (end - t) / DAY;
-        items.push(Action {
-            action: ActionKind::Answer,
-            account: s(&r, "author"),
-            handle: None,
-            post: Some(s(&r, "post")),
-            url: s(&r, "url"),
-            text: Some(s(&r, "text")),
-            at: rfc3339(t),
-            why: format!(
-                "{} {age} days ago under your post, not answered yet",
-                if question {
-                    "asked a question"
-                } else {
-                    "replied"
-                }
-            ),
-        });
-    }
+    )?;
+    let analyzer = Analyzer::new();
+    let mut answer: Vec<(u8, i64, Action)> = waiting
+        .into_iter()
+        .map(|r| {
+            let t = i(&r, "t").unwrap_or(0);
+            let text = s(&r, "text");
+            let reading = analyzer.read(&text, r.get("lang").and_then(|v| v.as_str()));
+            let age = (end - t) / DAY;
+            let (rank, what) = if reading.question {
+                (0, "asked you a question")
+            } else if reading.sentiment.critique {
+                (1, "criticised you")
+            } else {
+                (2, "replied")
+            };
+            let action = Action {
+                action: ActionKind::Answer,
+                account: s(&r, "author"),
+                handle: None,
+                post: Some(s(&r, "post")),
+                url: s(&r, "url"),
+                text: Some(text),
+                at: rfc3339(t),
+                why: format!("{what} {age} days ago under your post, not answered yet"),
+            };
+            (rank, -t, action)
+        })
+        .collect();
+    answer.sort_by(|a, b| (a.0, a.1, &a.2.post).cmp(&(b.0, b.1, &b.2.post)));
+    items.extend(answer.into_iter().take(limit).map(|a| a.2));
 
     // New repeat engagers: their second distinct own post engaged in the window.
     for r in rows(

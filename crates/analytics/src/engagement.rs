@@ -7,7 +7,8 @@
 //! is paid when a campaign lists it in `promoted_posts` (rule `promoted`) or,
 //! failing that, when it was published inside a campaign window on its
 //! channel (rule `campaign_window`). An engager is *repeat* when they engaged
-//! with two or more distinct posts, *one-time* with exactly one.
+//! with two or more distinct posts, *one-time* with exactly one. `weighted`
+//! sits beside the raw counts: each kind times its quality weight.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use levain_store::query::Engine;
 use serde::Serialize;
 
 use crate::campaigns::{self, PaidRule};
+use crate::settings::Weights;
 use crate::{AnalyticsError, Filters, Result, i, register, rfc3339, rows, s, u};
 
 #[derive(Debug, Default, Clone, PartialEq, Serialize)]
@@ -31,6 +33,8 @@ pub struct Counts {
     pub unique_engagers: u64,
     pub repeat_engagers: u64,
     pub one_time_engagers: u64,
+    /// Quality-weighted engagement: each kind times its weight (`weights`).
+    pub weighted: f64,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -48,6 +52,7 @@ pub struct PostEngagement {
     pub reshares: u64,
     pub replies: u64,
     pub quotes: u64,
+    pub weighted: f64,
     pub paid: bool,
     /// `promoted` or `campaign_window` when paid.
     pub paid_rule: Option<PaidRule>,
@@ -62,13 +67,20 @@ pub struct Engagement {
     pub posts: Vec<PostEngagement>,
     /// How a post was judged paid, in words.
     pub paid_rule: &'static str,
+    /// The weights behind `weighted` (`levain config set weights.reply 5`).
+    pub weights: Weights,
 }
 
 pub const PAID_RULE: &str = "a post is paid when a campaign lists it in promoted_posts (rule `promoted`), or else when it was published inside a campaign window on its channel (rule `campaign_window`); all other posts are organic";
 
 const ENGAGEMENT_KINDS: &str = "('like', 'reshare', 'reply', 'quote')";
 
-pub fn engagement(engine: &Engine, own: &[String], filters: &Filters) -> Result<Engagement> {
+pub fn engagement(
+    engine: &Engine,
+    own: &[String],
+    filters: &Filters,
+    weights: &Weights,
+) -> Result<Engagement> {
     filters.check(engine)?;
     let cut_e_actor = filters.cut("e.actor");
     if own.is_empty() {
@@ -101,6 +113,7 @@ pub fn engagement(engine: &Engine, own: &[String], filters: &Filters) -> Result<
                 reshares: 0,
                 replies: 0,
                 quotes: 0,
+                weighted: 0.0,
             }
         })
         .collect();
@@ -133,6 +146,7 @@ pub fn engagement(engine: &Engine, own: &[String], filters: &Filters) -> Result<
                 u(&r, "replies"),
                 u(&r, "quotes"),
             );
+            p.weighted = weights.score(p.likes, p.reshares, p.replies, p.quotes);
         }
     }
     let mut totals = Counts::default();
@@ -151,6 +165,7 @@ pub fn engagement(engine: &Engine, own: &[String], filters: &Filters) -> Result<
             c.reshares += p.reshares;
             c.replies += p.replies;
             c.quotes += p.quotes;
+            c.weighted += p.weighted;
         }
     }
     // One pass: distinct posts engaged per (source, actor). Posts are either
@@ -189,6 +204,7 @@ pub fn engagement(engine: &Engine, own: &[String], filters: &Filters) -> Result<
         by_source,
         posts: out,
         paid_rule: PAID_RULE,
+        weights: *weights,
     })
 }
 

@@ -10,6 +10,9 @@
 //!   saturation point, a flood warning, and when the audience is active.
 //! - [`mod@core`]: the engaged core, the newcomers, and the regulars slipping away.
 //! - [`actions`]: today's queue: answer, thank, re-engage, reshare.
+//! - [`conversations`]: sentiment and critique of what people write to us,
+//!   questions and how fast they are answered, and the friends' share.
+//! - [`settings`]: `levain config` keys, such as the quality weights.
 //! - [`fraud`]: fake-engagement verdicts with reasons (the detectors live in
 //!   `levain-detect`); `--exclude-suspicious` everywhere uses them.
 //!
@@ -23,9 +26,11 @@ pub mod actions;
 pub mod cadence;
 pub mod campaigns;
 pub mod cohorts;
+pub mod conversations;
 pub mod core;
 pub mod engagement;
 pub mod fraud;
+pub mod settings;
 
 use datafusion::arrow::array::RecordBatch;
 use levain_store::query::Engine;

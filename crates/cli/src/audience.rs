@@ -9,6 +9,7 @@ use levain_analytics::cadence::{Cadence, cadence};
 use levain_analytics::cohorts::{CohortBy, Cohorts, cohorts};
 use levain_analytics::core::{Core, CoreOptions, core};
 use levain_analytics::engagement::{Counts, Engagement, engagement};
+use levain_analytics::settings::Weights;
 use levain_store::Store;
 use levain_store::query::Engine;
 
@@ -31,7 +32,7 @@ pub struct FilterArgs {
     exclude_suspicious: bool,
     /// Print one JSON document on stdout.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 fn parse_when(s: &str) -> anyhow::Result<i64> {
@@ -48,7 +49,7 @@ fn parse_when(s: &str) -> anyhow::Result<i64> {
 
 impl FilterArgs {
     /// Warns when the verdicts `--exclude-suspicious` uses predate the data.
-    fn warn_if_stale(&self, data: &Path) {
+    pub fn warn_if_stale(&self, data: &Path) {
         if self.exclude_suspicious
             && Store::open(data)
                 .and_then(|s| s.manifest())
@@ -60,7 +61,7 @@ impl FilterArgs {
         }
     }
 
-    fn filters(&self) -> anyhow::Result<Filters> {
+    pub fn filters(&self) -> anyhow::Result<Filters> {
         Ok(Filters {
             from: self.from.as_deref().map(parse_when).transpose()?,
             to: self.to.as_deref().map(parse_when).transpose()?,
@@ -95,16 +96,22 @@ enum By {
 }
 
 fn open(data: &Path) -> anyhow::Result<(Engine, Vec<String>)> {
+    let (engine, own, _) = open_with_weights(data)?;
+    Ok((engine, own))
+}
+
+fn open_with_weights(data: &Path) -> anyhow::Result<(Engine, Vec<String>, Weights)> {
     let store = Store::open(data)?;
     let manifest = store.manifest()?;
     let engine = Engine::new(store.root(), &manifest)?;
-    Ok((engine, manifest.own.into_iter().collect()))
+    let weights = Weights::from_settings(&manifest.settings);
+    Ok((engine, manifest.own.into_iter().collect(), weights))
 }
 
 pub fn run_engagement(data: &Path, args: EngagementArgs) -> anyhow::Result<ExitCode> {
-    let (engine, own) = open(data)?;
+    let (engine, own, weights) = open_with_weights(data)?;
     args.filters.warn_if_stale(data);
-    let report = engagement(&engine, &own, &args.filters.filters()?)?;
+    let report = engagement(&engine, &own, &args.filters.filters()?, &weights)?;
     if args.filters.json {
         print_json(&report)?;
     } else {
@@ -116,11 +123,12 @@ pub fn run_engagement(data: &Path, args: EngagementArgs) -> anyhow::Result<ExitC
 fn line(name: &str, c: &Counts) {
     let per_post = |n: u64| n as f64 / c.posts.max(1) as f64;
     println!(
-        "  {name:<8} {:>6} posts  {:>8.1} likes/post  {:>6.2} reshares/post  {:>6.2} replies/post  {:>7} engagers ({} repeat, {} one-time)",
+        "  {name:<8} {:>6} posts  {:>8.1} likes/post  {:>6.2} reshares/post  {:>6.2} replies/post  {:>8.1} weighted/post  {:>7} engagers ({} repeat, {} one-time)",
         thousands(c.posts),
         per_post(c.likes),
         per_post(c.reshares),
         per_post(c.replies),
+        c.weighted / c.posts.max(1) as f64,
         thousands(c.unique_engagers),
         thousands(c.repeat_engagers),
         thousands(c.one_time_engagers)
@@ -133,6 +141,11 @@ pub fn print_engagement(r: &Engagement) {
     line("paid", &r.by_source.paid);
     line("organic", &r.by_source.organic);
     println!("  ({})", r.paid_rule);
+    let w = &r.weights;
+    println!(
+        "  (weighted: like ×{}, reshare ×{}, quote ×{}, reply ×{}; change with `levain config set weights.reply 5`)",
+        w.like, w.reshare, w.quote, w.reply
+    );
 }
 
 pub fn run_cohorts(data: &Path, args: CohortArgs) -> anyhow::Result<ExitCode> {

@@ -389,10 +389,10 @@ fn query(a: QueryArgs) -> anyhow::Result<ExitCode> {
     };
     let engine = levain_store::query::Engine::new(store.root(), &manifest)?;
     let filters = levain_analytics::Filters::default();
-    let eng = engagement(&engine, &own, &filters)?;
+    let eng = engagement(&engine, &own, &filters, &Default::default())?;
     let coh = cohorts(&engine, &own, &filters, 30, CohortBy::Source)?;
     let (e_cold, e_warm) = time3(&|| {
-        engagement(&engine, &own, &filters)
+        engagement(&engine, &own, &filters, &Default::default())
             .map(|_| ())
             .map_err(Into::into)
     })?;

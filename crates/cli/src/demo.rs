@@ -97,7 +97,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let engine = Engine::open(&store)?;
     let own: Vec<String> = truth.own.iter().map(|o| o.account.clone()).collect();
     println!("\n5. Paid vs organic engagement (levain engagement):");
-    let report = levain_analytics::engagement::engagement(&engine, &own, &Default::default())?;
+    let report = levain_analytics::engagement::engagement(
+        &engine,
+        &own,
+        &Default::default(),
+        &Default::default(),
+    )?;
     crate::audience::print_engagement(&report);
     println!(
         "\n6. Where the paid followers went: retention by acquisition cohort (levain cohorts):"
@@ -203,7 +208,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         exclude_suspicious: true,
         ..Default::default()
     };
-    let without = levain_analytics::engagement::engagement(&engine, &own, &clean)?;
+    let without =
+        levain_analytics::engagement::engagement(&engine, &own, &clean, &Default::default())?;
     println!(
         "   Unique engagers: {} instead of {}; likes: {} instead of {}.",
         thousands(without.totals.unique_engagers),

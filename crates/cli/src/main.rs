@@ -4,6 +4,7 @@
 mod audience;
 mod bench;
 mod bench_detect;
+mod converse;
 mod demo;
 mod fraud;
 mod import;
@@ -65,7 +66,8 @@ enum Command {
     ///
     /// Formats: bluesky-jetstream (Bluesky Jetstream NDJSON), campaigns
     /// (channel,name,start,end,spend,currency[,promoted_posts]), conversions
-    /// (at,value,currency,channel,campaign,utm_source,utm_medium,utm_campaign).
+    /// (at,value,currency,channel,campaign,utm_source,utm_medium,utm_campaign),
+    /// wordpress-wxr (WordPress Tools → Export), feed (RSS or Atom).
     ///
     /// Examples:
     ///   levain import jetstream.ndjson
@@ -104,6 +106,15 @@ enum Command {
     Actions(audience::ActionArgs),
     /// The engaged core, the newcomers, and the regulars slipping away.
     Core(audience::CoreArgs),
+    /// How the conversation goes: sentiment and critique of what people
+    /// write to you, questions and how fast you answer, the friends' share.
+    Conversations(converse::ConversationArgs),
+    /// Your personal friends: listed by you, or detected from the mutual
+    /// follows of your personal account (`levain own add ACCOUNT --personal`).
+    Friends(converse::FriendsArgs),
+    /// Settings, such as the quality weights of engagement kinds
+    /// (`levain config set weights.reply 5`).
+    Config(converse::ConfigArgs),
     /// Fake engagement in your audience: like farms, dense blocks, bought
     /// followers, pods, follow rings and bots, each verdict explained.
     ///
@@ -155,6 +166,9 @@ fn main() -> ExitCode {
         Command::Core(a) => audience::run_core(&cli.data, a),
         Command::Actions(a) => audience::run_actions(&cli.data, a),
         Command::Cadence(a) => audience::run_cadence(&cli.data, a),
+        Command::Conversations(a) => converse::run_conversations(&cli.data, a),
+        Command::Friends(a) => converse::run_friends(&cli.data, a),
+        Command::Config(a) => converse::run_config(&cli.data, a),
         Command::Fraud(a) => fraud::run(&cli.data, a),
         Command::Synth(a) => synth::run(a),
         Command::Demo(a) => demo::run(a),

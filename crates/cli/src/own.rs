@@ -22,6 +22,10 @@ enum Action {
     Add {
         /// `bluesky:did:plc:…`, `did:plc:…`, or a handle seen in imported data.
         account: String,
+        /// It is the manager's personal account: its mutual follows are
+        /// where `levain conversations` looks for friends.
+        #[arg(long)]
+        personal: bool,
     },
     /// List your accounts.
     List {
@@ -67,11 +71,14 @@ pub fn resolve(store: &Store, input: &str) -> anyhow::Result<String> {
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
     match args.action {
-        Action::Add { account } => {
+        Action::Add { account, personal } => {
             let store = Store::open_or_create(data)?;
             let key = resolve(&store, &account)?;
             let mut w = store.writer()?;
             let added = w.own_mut().insert(key.clone());
+            if personal {
+                w.personal_mut().insert(key.clone());
+            }
             w.commit()?;
             if added {
                 eprintln!("{key} is now one of your accounts.");
@@ -86,19 +93,27 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
             if !w.own_mut().remove(&key) {
                 anyhow::bail!("{key} is not one of your accounts (see `levain own list`)");
             }
+            w.personal_mut().remove(&key);
             w.commit()?;
             eprintln!("{key} is no longer one of your accounts.");
         }
         Action::List { json } => {
             let store = Store::open(data)?;
-            let own: Vec<String> = store.manifest()?.own.into_iter().collect();
+            let manifest = store.manifest()?;
+            let personal: Vec<&String> = manifest.personal.iter().collect();
+            let own: Vec<String> = manifest.own.iter().cloned().collect();
             if json {
-                print_json(&serde_json::json!({ "own": own }))?;
+                print_json(&serde_json::json!({ "own": own, "personal": personal }))?;
             } else if own.is_empty() {
                 eprintln!("No own accounts yet: add one with `levain own add ACCOUNT`.");
             } else {
                 for a in own {
-                    println!("{a}");
+                    let tag = if manifest.personal.contains(&a) {
+                        " (personal)"
+                    } else {
+                        ""
+                    };
+                    println!("{a}{tag}");
                 }
             }
         }

@@ -22,6 +22,7 @@
 //! (with its line), the rest of its post still imports.
 
 use std::collections::HashMap;
+use std::io::BufRead;
 
 use chrono::{DateTime, NaiveDateTime};
 use levain_model::InteractionKind;
@@ -137,20 +138,32 @@ fn read(file: &InputFile, sink: &mut dyn Sink) -> Result<(), ImportError> {
             Ok(ev) => ev,
             Err(e) => {
                 // XML cannot be resynchronised after a syntax error: keep what
-                // was read, reject the record in progress, and stop.
-                let (class, what) = if item.is_some() {
-                    ("truncated or malformed XML", "this item and the rest of the file were not read")
+                // was read, reject the record in progress, and stop. An error
+                // with nothing left to read is a file cut short.
+                let at_end = reader.get_mut().fill_buf().is_ok_and(|b| b.is_empty());
+                let (class, detail) = if at_end {
+                    (
+                        "truncated file",
+                        format!(
+                            "the file ends inside a record near line {line} ({e}); export again, or check the download finished"
+                        ),
+                    )
                 } else {
-                    ("truncated or malformed XML", "the rest of the file was not read")
+                    (
+                        "malformed XML",
+                        format!(
+                            "XML error near line {line}: {e}; {} not read",
+                            if item.is_some() {
+                                "this item and the rest of the file were"
+                            } else {
+                                "the rest of the file was"
+                            }
+                        ),
+                    )
                 };
                 let at = item.as_ref().map_or(line, |i| i.line);
                 parsed.records += 1;
-                parsed.rejects.push(Reject::new(
-                    at,
-                    class,
-                    format!("XML error near line {line}: {e}; {what}"),
-                    b"",
-                ));
+                parsed.rejects.push(Reject::new(at, class, detail, b""));
                 break;
             }
         };
@@ -379,11 +392,7 @@ fn emit_item(site: &mut Site, it: Item, parsed: &mut Parsed) {
         parsed.rejects.push(Reject::new(
             it.line,
             "record too large",
-            format!(
-                "post `{}` has a body over {} MiB",
-                it.title,
-                MAX_TEXT >> 20
-            ),
+            format!("post `{}` has a body over {} MiB", it.title, MAX_TEXT >> 20),
             it.title.as_bytes(),
         ));
         return;
@@ -401,7 +410,11 @@ fn emit_item(site: &mut Site, it: Item, parsed: &mut Parsed) {
         return;
     }
     site.write_account(&mut parsed.rows, at, it.line);
-    let native = if it.guid.is_empty() { &it.link } else { &it.guid };
+    let native = if it.guid.is_empty() {
+        &it.link
+    } else {
+        &it.guid
+    };
     if native.is_empty() {
         parsed.rejects.push(Reject::new(
             it.line,
@@ -477,10 +490,7 @@ fn emit_comment(
         reject(
             parsed,
             "missing field",
-            format!(
-                "a comment on `{}` has no <wp:comment_id>",
-                it.title
-            ),
+            format!("a comment on `{}` has no <wp:comment_id>", it.title),
         );
         return None;
     }
@@ -587,14 +597,16 @@ fn emit_comment(
             None
         }
         _ => {
-            let own = c.user_id != "0" && !c.user_id.is_empty() && site.authors.contains_key(&c.user_id);
+            let own =
+                c.user_id != "0" && !c.user_id.is_empty() && site.authors.contains_key(&c.user_id);
             let author = if own {
                 site_account.to_owned()
             } else {
                 commenter_account(site, c)
             };
             if !own {
-                let hash = (!c.email.is_empty()).then(|| format!("mailto-sha256:{}", email_hash(&c.email)));
+                let hash = (!c.email.is_empty())
+                    .then(|| format!("mailto-sha256:{}", email_hash(&c.email)));
                 let links: Vec<&str> = [c.url.as_str()]
                     .into_iter()
                     .filter(|u| !u.is_empty())

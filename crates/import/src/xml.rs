@@ -264,10 +264,7 @@ mod tests {
             "<p>Caf&eacute; &amp; v&#233;lo</p><p>Voir <a class=\"x\" href=\"https://ex.fr/a?utm_source=blog&amp;utm_medium=social\">ici</a>.</p>",
         );
         assert_eq!(text, "Café & vélo\nVoir ici.");
-        assert_eq!(
-            links,
-            ["https://ex.fr/a?utm_source=blog&utm_medium=social"]
-        );
+        assert_eq!(links, ["https://ex.fr/a?utm_source=blog&utm_medium=social"]);
     }
 
     #[test]
@@ -291,7 +288,10 @@ mod tests {
 
     #[test]
     fn email_hashes_ignore_case_and_spaces() {
-        assert_eq!(email_hash(" Jean@Example.org "), email_hash("jean@example.org"));
+        assert_eq!(
+            email_hash(" Jean@Example.org "),
+            email_hash("jean@example.org")
+        );
         assert_eq!(email_hash("a@b.c").len(), 64);
     }
 }

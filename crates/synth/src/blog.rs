@@ -119,7 +119,11 @@ pub fn generate(seed: u64, start: i64, days: u32, factor: f64) -> (String, Strin
             Reader {
                 name: format!("{first} {last}"),
                 // Some readers type their address with capitals: the same person.
-                email: if i % 7 == 0 { email.to_uppercase() } else { email },
+                email: if i % 7 == 0 {
+                    email.to_uppercase()
+                } else {
+                    email
+                },
                 url: (i % 5 == 0).then(|| format!("https://{}{i}.example.net", ascii(last))),
                 lang: u8::from(i % 6 == 0),
             }
@@ -272,11 +276,18 @@ pub fn generate(seed: u64, start: i64, days: u32, factor: f64) -> (String, Strin
                     id,
                     author: None,
                     t: ct,
-                    text: format!("[…] comme l'explique L'Atelier du Rayon dans « {} » […]", post.title),
+                    text: format!(
+                        "[…] comme l'explique L'Atelier du Rayon dans « {} » […]",
+                        post.title
+                    ),
                     approved: "1",
                     kind,
                     parent: 0,
-                    url: format!("{site}/{}/{}-{id}/", 2023 + (ct - start) / (365 * DAY), "revue-de-presse"),
+                    url: format!(
+                        "{site}/{}/{}-{id}/",
+                        2023 + (ct - start) / (365 * DAY),
+                        "revue-de-presse"
+                    ),
                     user_id: 0,
                 });
             }
@@ -420,11 +431,19 @@ fn write_wxr(posts: &[Post], readers: &[Reader]) -> String {
             rfc2822(p.t),
             cdata("camille"),
             p.id,
-            cdata(&if p.post_type == "post" { post_html(p) } else { String::new() }),
+            cdata(&if p.post_type == "post" {
+                post_html(p)
+            } else {
+                String::new()
+            }),
             cdata(""),
             p.id,
             cdata(&local(p.t)),
-            cdata(&if p.status == "draft" { "0000-00-00 00:00:00".to_owned() } else { gmt(p.t) }),
+            cdata(&if p.status == "draft" {
+                "0000-00-00 00:00:00".to_owned()
+            } else {
+                gmt(p.t)
+            }),
             cdata("open"),
             cdata(&p.slug),
             cdata(p.status),
@@ -441,15 +460,27 @@ fn write_wxr(posts: &[Post], readers: &[Reader]) -> String {
                     readers[r].email.clone(),
                     readers[r].url.clone().unwrap_or_default(),
                 ),
-                (None, 1, _) => ("Camille Martin".into(), AUTHOR_EMAIL.into(), SITE_URL.into()),
+                (None, 1, _) => (
+                    "Camille Martin".into(),
+                    AUTHOR_EMAIL.into(),
+                    SITE_URL.into(),
+                ),
                 (None, _, "pingback" | "trackback") => {
                     let site = LINKING_SITES
                         .iter()
                         .find(|(u, _)| c.url.starts_with(u))
                         .map_or("", |s| s.1);
-                    (format!("{site} » Revue de presse"), String::new(), c.url.clone())
+                    (
+                        format!("{site} » Revue de presse"),
+                        String::new(),
+                        c.url.clone(),
+                    )
                 }
-                _ => ("Best Deals".into(), "deals@spam.example.com".into(), c.url.clone()),
+                _ => (
+                    "Best Deals".into(),
+                    "deals@spam.example.com".into(),
+                    c.url.clone(),
+                ),
             };
             let _ = write!(
                 s,
@@ -518,7 +549,9 @@ fn write_rss(items: &[&Post], now: i64) -> String {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

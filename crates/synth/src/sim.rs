@@ -1437,11 +1437,7 @@ impl<W: Write> Sim<W> {
             Ev::Quote { of } => {
                 let q = self.post_uri(of);
                 let fr = self.accts[e.actor as usize].lang == 0;
-                let body = if fr {
-                    "À lire et à partager 👇"
-                } else {
-                    "Worth a read 👇"
-                };
+                let body = text::QUOTES[usize::from(!fr)].text;
                 let spec = PostSpec {
                     text: body,
                     lang: if fr { "fr" } else { "en" },

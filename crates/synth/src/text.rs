@@ -102,7 +102,11 @@ pub const REPLIES_FR: &[Labelled] = &[
     l("C'est à quelle heure samedi ?", "neutral", true),
     l("Où peut-on s'inscrire ?", "neutral", true),
     l("Trop cher pour moi, dommage.", "critique", false),
-    l("Franchement décevant, l'accueil était nul la dernière fois.", "critique", false),
+    l(
+        "Franchement décevant, l'accueil était nul la dernière fois.",
+        "critique",
+        false,
+    ),
     l("Merci pour le tuto, très clair.", "positive", false),
     l("Je viendrai avec mon fils !", "neutral", false),
 ];
@@ -113,31 +117,81 @@ pub const REPLIES_EN: &[Labelled] = &[
     l("What time on Saturday?", "neutral", true),
     l("Where can I sign up?", "neutral", true),
     l("Too expensive for me, sadly.", "critique", false),
-    l("Honestly disappointing, nobody answered my emails.", "critique", false),
+    l(
+        "Honestly disappointing, nobody answered my emails.",
+        "critique",
+        false,
+    ),
     l("Thanks for the guide, very clear.", "positive", false),
     l("I'll come with my daughter!", "neutral", false),
+];
+
+/// What people write when they quote our posts: French, then English.
+pub const QUOTES: &[Labelled] = &[
+    l("Excellent, à lire et à partager 👇", "positive", false),
+    l("Worth a read 👇", "positive", false),
 ];
 
 /// Readers' comments on the blog.
 pub const BLOG_COMMENTS_FR: &[Labelled] = &[
     l("Merci pour cet article, très utile !", "positive", false),
-    l("Pas mal du tout ce tuto, je l'ai suivi hier soir.", "positive", false),
-    l("Est-ce que l'atelier est ouvert pendant les vacances ?", "neutral", true),
-    l("Combien coûte l'adhésion à l'association ?", "neutral", true),
+    l(
+        "Pas mal du tout ce tuto, je l'ai suivi hier soir.",
+        "positive",
+        false,
+    ),
+    l(
+        "Est-ce que l'atelier est ouvert pendant les vacances ?",
+        "neutral",
+        true,
+    ),
+    l(
+        "Combien coûte l'adhésion à l'association ?",
+        "neutral",
+        true,
+    ),
     l("Je passerai samedi avec mon vélo.", "neutral", false),
-    l("Encore une semaine de pluie, aucune envie de rouler 😢", "negative", false),
-    l("Les automobilistes de mon quartier sont vraiment dangereux.", "negative", false),
-    l("Votre article est plein d'erreurs, c'est décevant.", "critique", false),
-    l("Toujours fermé quand je passe, vous n'êtes jamais là.", "critique", false),
-    l("Bravo pour le travail, continuez comme ça 👏", "positive", false),
+    l(
+        "Encore une semaine de pluie, aucune envie de rouler 😢",
+        "negative",
+        false,
+    ),
+    l(
+        "Les automobilistes de mon quartier sont vraiment dangereux.",
+        "negative",
+        false,
+    ),
+    l(
+        "Votre article est plein d'erreurs, c'est décevant.",
+        "critique",
+        false,
+    ),
+    l(
+        "Toujours fermé quand je passe, vous n'êtes jamais là.",
+        "critique",
+        false,
+    ),
+    l(
+        "Bravo pour le travail, continuez comme ça 👏",
+        "positive",
+        false,
+    ),
 ];
 
 pub const BLOG_COMMENTS_EN: &[Labelled] = &[
     l("Thanks for this post, really helpful!", "positive", false),
     l("Do you also fix electric bikes?", "neutral", true),
     l("I read it on the train this morning.", "neutral", false),
-    l("The traffic on my street is awful these days.", "negative", false),
-    l("Your booking page has been broken for a week, very frustrating.", "critique", false),
+    l(
+        "The traffic on my street is awful these days.",
+        "negative",
+        false,
+    ),
+    l(
+        "Your booking page has been broken for a week, very frustrating.",
+        "critique",
+        false,
+    ),
 ];
 
 pub const OWN_ANSWERS_FR: &[&str] = &[

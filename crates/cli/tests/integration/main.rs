@@ -8,6 +8,8 @@ mod audience;
 mod fraud;
 // The blog channel: WordPress exports and feeds.
 mod blog;
+// Conversations: sentiment, questions, friends, quality weights.
+mod conversations;
 // Bad input: malformed records, wrong files, --strict.
 mod bad_input;
 // SIGKILL during imports, then a consistent store and exact counts.

@@ -658,6 +658,9 @@ used to be better -2
 unimpressed -2
 why is there no -1
 # --- complaints about service, quality, prices (blame) ---
+# Closed whenever one comes: a complaint, unlike a one-off closure notice.
+always closed -2
+never open -2 +negated
 no update -1.5
 no updates -1.5
 no follow up -1.5

@@ -645,6 +645,10 @@ trop long -1.5
 trop bruyant -2
 # --- complaints about service, quality, prices (blame) ---
 jamais de réponse -2
+# Closed whenever one comes: a complaint, unlike a one-off closure notice.
+toujours fermé -2
+toujours fermée -2
+jamais ouvert -2 +negated
 aucun retour -1.5
 pas de retour -1.5
 sans retour -1.5
