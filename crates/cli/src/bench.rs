@@ -23,6 +23,10 @@ pub enum Bench {
     /// FRAUDAR's injection grid (side by side with rgmining-fraudar when
     /// --peer-python is given), and their speed on a 10⁷-edge graph.
     Detect(crate::bench_detect::DetectArgs),
+    /// Sentiment, critique and question detection on the labelled French and
+    /// English sets (held-out test sets and tuning sets), beside VADER when
+    /// --peer-python is given, with replies read per second.
+    Sentiment(crate::bench_sentiment::SentimentArgs),
 }
 
 /// The generated community a benchmark runs on, made once and kept.
@@ -78,6 +82,7 @@ pub fn run(b: Bench) -> anyhow::Result<ExitCode> {
         Bench::Import(a) => import(a),
         Bench::Query(a) => query(a),
         Bench::Detect(a) => crate::bench_detect::run(a),
+        Bench::Sentiment(a) => crate::bench_sentiment::run(a),
     }
 }
 

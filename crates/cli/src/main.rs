@@ -4,6 +4,7 @@
 mod audience;
 mod bench;
 mod bench_detect;
+mod bench_sentiment;
 mod converse;
 mod demo;
 mod fraud;

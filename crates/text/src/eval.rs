@@ -239,10 +239,28 @@ fn predict(analyzer: &Analyzer, lang: Lang, text: &str) -> (Label, bool, f32) {
 }
 
 pub fn evaluate(analyzer: &Analyzer, lang: Lang, examples: &[Example]) -> Report {
+    let predictions: Vec<(Label, bool)> = examples
+        .iter()
+        .map(|ex| {
+            let (label, question, _) = predict(analyzer, lang, &ex.text);
+            (label, question)
+        })
+        .collect();
+    score(lang, examples, &predictions)
+}
+
+/// Scores predictions (label, question) made by anyone, one per example in
+/// order: how `levain bench sentiment` puts a peer on the same scale. A peer
+/// without critique or question detection predicts `Negative` and `false`.
+pub fn score(lang: Lang, examples: &[Example], predictions: &[(Label, bool)]) -> Report {
+    assert_eq!(
+        examples.len(),
+        predictions.len(),
+        "one prediction per example"
+    );
     let mut confusion = [[0usize; 4]; 4];
     let (mut q_tp, mut q_pred, mut q_true) = (0, 0, 0);
-    for ex in examples {
-        let (label, question, _) = predict(analyzer, lang, &ex.text);
+    for (ex, &(label, question)) in examples.iter().zip(predictions) {
         confusion[ex.label as usize][label as usize] += 1;
         q_tp += usize::from(question && ex.question);
         q_pred += usize::from(question);

@@ -408,3 +408,21 @@ fn actions_put_unanswered_questions_first() {
         );
     }
 }
+
+#[test]
+fn the_sentiment_benchmark_reports_held_out_figures_above_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = json(dir.path(), &["bench", "sentiment", "--json"]);
+    let sets = v.as_array().unwrap();
+    assert_eq!(sets.len(), 4);
+    for s in sets.iter().filter(|s| s["held_out"] == true) {
+        assert!(
+            s["levain"]["examples"].as_u64().unwrap() >= 400,
+            "{}",
+            s["set"]
+        );
+        let f1 = s["levain"]["macro_f1"].as_f64().unwrap();
+        assert!(f1 >= 0.8, "{}: macro-F1 {f1}", s["set"]);
+        assert!(s["levain_replies_per_s"].as_f64().unwrap() > 0.0);
+    }
+}
