@@ -37,7 +37,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let input = base.join("input");
     let data = base.join("store");
-    println!("levain demo: a generated bike-workshop community on Bluesky, three years long.\n");
+    println!(
+        "levain demo: a generated bike-workshop community on Bluesky and its blog, three years long.\n"
+    );
 
     let t = Instant::now();
     let scale: Scale = args.scale.parse()?;
@@ -50,7 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     )?;
     println!(
-        "1. Generated {} Jetstream events, campaign and conversion files in {:.1} s ({}).",
+        "1. Generated {} Jetstream events, the blog's WordPress export and feed, campaign and conversion files in {:.1} s ({}).",
         thousands(out.events),
         t.elapsed().as_secs_f64(),
         input.display()
@@ -63,6 +65,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out.jetstream.clone(),
         out.campaigns.clone(),
         input.join(levain_synth::CONVERSIONS_FILE),
+        input.join(levain_synth::BLOG_EXPORT_FILE),
+        input.join(levain_synth::BLOG_FEED_FILE),
     ];
     let summary = import_paths(&store, &files, &ImportOptions::default(), &NoProgress)?;
     println!(
@@ -78,16 +82,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         thousands(again.duplicates)
     );
 
+    let blog = truth.blog.as_ref().map(|b| b.account.clone());
     let mut w = store.writer()?;
     for o in &truth.own {
         w.own_mut().insert(o.account.clone());
+        if o.role == "personal" {
+            w.personal_mut().insert(o.account.clone());
+        }
+    }
+    if let Some(b) = &blog {
+        w.own_mut().insert(b.clone());
     }
     w.commit()?;
     // Release the store's lock: the fraud step writes its verdicts.
     drop(w);
     println!("3. Declared the community's own accounts (levain own add):");
     for o in &truth.own {
-        println!("   @{} ({})", o.handle, o.role);
+        let flag = if o.role == "personal" {
+            " --personal"
+        } else {
+            ""
+        };
+        println!("   @{} ({}){flag}", o.handle, o.role);
+    }
+    if let Some(b) = &blog {
+        println!("   {b} (the blog)");
     }
 
     println!("\n4. What the store holds (levain status):");
@@ -95,7 +114,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     print_status(&status);
 
     let engine = Engine::open(&store)?;
-    let own: Vec<String> = truth.own.iter().map(|o| o.account.clone()).collect();
+    let own: Vec<String> = truth
+        .own
+        .iter()
+        .map(|o| o.account.clone())
+        .chain(blog.clone())
+        .collect();
     println!("\n5. Paid vs organic engagement (levain engagement):");
     let report = levain_analytics::engagement::engagement(
         &engine,
@@ -148,7 +172,42 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let queue = levain_analytics::actions::actions(&engine, &own, &Default::default(), 14, 3)?;
     crate::audience::print_actions(&queue, 2);
 
-    println!("\n10. Which engagement is fake (levain fraud):");
+    println!("\n10. How the conversation goes (levain conversations):");
+    let manifest = store.manifest()?;
+    let talk = levain_analytics::conversations::conversations(
+        &engine,
+        &own,
+        &Default::default(),
+        &levain_analytics::conversations::ConversationOptions {
+            limit: 3,
+            weights: Default::default(),
+            listed_friends: manifest.friends.clone(),
+            personal: manifest.personal.clone(),
+        },
+    )?;
+    crate::converse::print_conversations(&talk);
+    if let Some(tb) = &truth.blog {
+        let blog_rt = talk
+            .response_time
+            .by_channel
+            .iter()
+            .find(|c| c.channel == "blog");
+        println!(
+            "   Against the ground truth: blog questions answered {} of {} (truth: {} of {}); friends found {} of {}.",
+            blog_rt.map_or(0, |c| c.answered),
+            blog_rt.map_or(0, |c| c.questions),
+            tb.answered,
+            tb.questions,
+            talk.friends
+                .accounts
+                .iter()
+                .filter(|f| truth.friends.contains(&f.account))
+                .count(),
+            truth.friends.len()
+        );
+    }
+
+    println!("\n11. Which engagement is fake (levain fraud):");
     let fraud = crate::fraud::run_and_store(&data, levain_detect::combine::DEFAULT_THRESHOLD)?;
     crate::fraud::print_report(&fraud, 0);
     let found: std::collections::HashSet<&str> = fraud
@@ -202,7 +261,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         thousands(fraud.accounts.len() as u64)
     );
 
-    println!("\n11. The same numbers without them (--exclude-suspicious):");
+    println!("\n12. The same numbers without them (--exclude-suspicious):");
     let engine = Engine::open(&store)?;
     let clean = levain_analytics::Filters {
         exclude_suspicious: true,

@@ -196,6 +196,8 @@ fn the_demo_runs_and_shows_paid_followers_leaving_faster() {
         "levain core",
         "levain cadence",
         "levain actions",
+        "levain conversations",
+        "levain fraud",
     ] {
         assert!(
             out.contains(section),
