@@ -202,9 +202,9 @@ pub fn generate(seed: u64, start: i64, days: u32, factor: f64) -> (String, Strin
             let parent = post
                 .comments
                 .iter()
-                .filter(|p| p.kind == "comment" && p.user_id == 0 && p.approved != "spam")
-                .filter(|p| p.t < ct)
-                .last()
+                .rfind(|p| {
+                    p.kind == "comment" && p.user_id == 0 && p.approved != "spam" && p.t < ct
+                })
                 .filter(|_| rng.random_bool(0.15))
                 .map_or(0, |p| p.id);
             commenters.insert(readers[r].email.to_lowercase());
