@@ -14,11 +14,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use datafusion::arrow::array::{AsArray, RecordBatch, StringArray};
-use datafusion::arrow::datatypes::Int64Type;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::arrow::datatypes::{Float64Type, Int64Type};
 use levain_store::query::Engine;
 use serde::Serialize;
 
+use crate::settings::Weights;
 use crate::{AnalyticsError, Filters, Result, data_end, i, register, rfc3339, rows, s};
 
 const DAY: i64 = 86_400_000_000;
@@ -29,6 +30,8 @@ pub struct CoreOptions {
     pub window: u32,
     pub min_periods: u32,
     pub silent: u32,
+    /// Quality weights behind each member's `weighted` engagement.
+    pub weights: Weights,
 }
 
 impl Default for CoreOptions {
@@ -38,6 +41,7 @@ impl Default for CoreOptions {
             window: 6,
             min_periods: 4,
             silent: 2,
+            weights: Weights::default(),
         }
     }
 }
@@ -69,20 +73,23 @@ pub struct Member {
     pub engaged_periods: u32,
     /// Engagements in those periods.
     pub engagements: u64,
+    /// The same engagements, quality-weighted (a reply counts more than a like).
+    pub weighted: f64,
     pub last_activity: String,
 }
 
 #[derive(Default)]
 struct Activity {
-    /// engagements by period index (0 = most recent)
-    periods: BTreeMap<u32, u64>,
+    /// engagements and their weighted sum by period index (0 = most recent)
+    periods: BTreeMap<u32, (u64, f64)>,
     last: i64,
 }
 
 impl Activity {
-    fn in_range(&self, from: u32, to: u32) -> (u32, u64) {
+    /// Periods with engagement in `from..to`, their engagements and weighted sum.
+    fn in_range(&self, from: u32, to: u32) -> (u32, u64, f64) {
         let hits = self.periods.range(from..to);
-        hits.fold((0, 0), |(p, n), (_, c)| (p + 1, n + c))
+        hits.fold((0, 0, 0.0), |(p, n, w), (_, c)| (p + 1, n + c.0, w + c.1))
     }
 }
 
@@ -128,9 +135,10 @@ pub fn core(engine: &Engine, own: &[String], filters: &Filters, o: CoreOptions) 
     // through JSON.
     let (_, batches) = engine.sql(&format!(
         "SELECT e.actor, ({end} - CAST(e.at AS BIGINT)) / {period} AS k, count(*) AS n,
-                max(CAST(e.at AS BIGINT)) AS last
+                max(CAST(e.at AS BIGINT)) AS last, sum({}) AS w
          {engaged} AND CAST(e.at AS BIGINT) > {end} - {horizon} * {period}
-         GROUP BY e.actor, k"
+         GROUP BY e.actor, k",
+        o.weights.sql("e.kind")
     ))?;
     for b in &batches {
         let actor = b.column(0).as_string::<i32>();
@@ -139,9 +147,11 @@ pub fn core(engine: &Engine, own: &[String], filters: &Filters, o: CoreOptions) 
             b.column(2).as_primitive::<Int64Type>(),
             b.column(3).as_primitive::<Int64Type>(),
         );
+        let w = b.column(4).as_primitive::<Float64Type>();
         for r in 0..b.num_rows() {
             let a = activity.entry(actor.value(r).to_owned()).or_default();
-            a.periods.insert(k.value(r) as u32, n.value(r) as u64);
+            a.periods
+                .insert(k.value(r) as u32, (n.value(r) as u64, w.value(r)));
             a.last = a.last.max(last.value(r));
         }
     }
@@ -169,18 +179,18 @@ pub fn core(engine: &Engine, own: &[String], filters: &Filters, o: CoreOptions) 
     let mut newcomers = Vec::new();
     let mut slipping = Vec::new();
     for (account, a) in &activity {
-        let (p, n) = a.in_range(0, o.window);
+        let (p, n, w) = a.in_range(0, o.window);
         if p >= o.min_periods {
-            core.push((account, p, n, a.last));
+            core.push((account, p, n, w, a.last));
         }
         if first_seen.get(account).is_some_and(|f| *f > end - period) {
-            let (p, n) = a.in_range(0, 1);
-            newcomers.push((account, p, n, a.last));
+            let (p, n, w) = a.in_range(0, 1);
+            newcomers.push((account, p, n, w, a.last));
         }
-        let (quiet, _) = a.in_range(0, o.silent);
-        let (p, n) = a.in_range(o.silent, o.silent + o.window);
+        let (quiet, _, _) = a.in_range(0, o.silent);
+        let (p, n, w) = a.in_range(o.silent, o.silent + o.window);
         if quiet == 0 && p >= o.min_periods {
-            slipping.push((account, p, n, a.last));
+            slipping.push((account, p, n, w, a.last));
         }
     }
     let handles = crate::handles(
@@ -190,17 +200,18 @@ pub fn core(engine: &Engine, own: &[String], filters: &Filters, o: CoreOptions) 
             .chain(&slipping)
             .map(|m| m.0.as_str()),
     )?;
-    let group = |mut v: Vec<(&String, u32, u64, i64)>| {
+    let group = |mut v: Vec<(&String, u32, u64, f64, i64)>| {
         v.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
         Group {
             count: v.len() as u64,
             members: v
                 .into_iter()
-                .map(|(account, p, n, last)| Member {
+                .map(|(account, p, n, w, last)| Member {
                     account: account.clone(),
                     handle: handles.get(account).cloned(),
                     engaged_periods: p,
                     engagements: n,
+                    weighted: w,
                     last_activity: rfc3339(last),
                 })
                 .collect(),

@@ -217,13 +217,14 @@ pub struct CoreArgs {
 }
 
 pub fn run_core(data: &Path, args: CoreArgs) -> anyhow::Result<ExitCode> {
-    let (engine, own) = open(data)?;
+    let (engine, own, weights) = open_with_weights(data)?;
     args.filters.warn_if_stale(data);
     let options = CoreOptions {
         period_days: args.period_days,
         window: args.window,
         min_periods: args.min_periods,
         silent: args.silent,
+        weights,
     };
     let report = core(&engine, &own, &args.filters.filters()?, options)?;
     if args.filters.json {

@@ -362,11 +362,36 @@ fn quality_weights_come_from_settings_and_sit_beside_raw_counts() {
     let o = levain(&c.data, &["config", "set", "weights.like", "-2"]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("≥ 0"), "{}", stderr(&o));
+    // The core's members carry their weighted engagement too: with every
+    // weight at 1 it is their raw count.
+    let core = json(&c.data, &["core", "--json"]);
+    let members = core["core"]["members"].as_array().unwrap();
+    assert!(!members.is_empty());
     assert!(
-        levain(&c.data, &["config", "unset", "weights.reply"])
-            .status
-            .success()
+        members.iter().any(|m| {
+            m["weighted"].as_f64().unwrap() > m["engagements"].as_u64().unwrap() as f64
+        })
     );
+    for k in ["like", "reshare", "quote", "reply"] {
+        let key = format!("weights.{k}");
+        assert!(
+            levain(&c.data, &["config", "set", &key, "1"])
+                .status
+                .success()
+        );
+    }
+    let core = json(&c.data, &["core", "--json"]);
+    for m in core["core"]["members"].as_array().unwrap() {
+        assert_eq!(
+            m["weighted"].as_f64().unwrap(),
+            m["engagements"].as_u64().unwrap() as f64,
+            "{m}"
+        );
+    }
+    for k in ["like", "reshare", "quote", "reply"] {
+        let key = format!("weights.{k}");
+        assert!(levain(&c.data, &["config", "unset", &key]).status.success());
+    }
     let e = json(&c.data, &["engagement", "--json"]);
     assert!(close(
         e["totals"]["weighted"].as_f64().unwrap(),
