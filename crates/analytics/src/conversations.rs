@@ -17,7 +17,10 @@
 //!   (`levain friends add`) and, when a personal account is declared
 //!   (`levain own add --personal`), the detected ones: a mutual follow with
 //!   it, in touch since the first month of the data, and engaging in at
-//!   least two months out of three since.
+//!   least two months out of three since. Friends are a property of the
+//!   whole data: the period and channel filters cut the share, not the list.
+//!
+//! An answer counts whenever it came, even after the period asked.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -28,7 +31,7 @@ use serde::Serialize;
 
 use crate::core::register_accounts;
 use crate::settings::Weights;
-use crate::{AnalyticsError, Filters, Result, i, own_in, rfc3339, rows, s};
+use crate::{AnalyticsError, Filters, Result, data_end, i, own_in, rfc3339, rows, s};
 
 const DAY: i64 = 86_400_000_000;
 
@@ -423,7 +426,11 @@ fn friends(engine: &Engine, own: &[String], opts: &ConversationOptions) -> Resul
             candidates.iter().map(|c| c.0.as_str()),
         )?;
         let mut months: HashMap<String, (i64, BTreeSet<String>)> = HashMap::new();
-        let mut last_month = String::new();
+        // Months are counted up to the data's last one, so a friend who went
+        // quiet lately loses share.
+        let mut last_month = data_end(engine)?
+            .map(|t| rfc3339(t)[..7].to_owned())
+            .unwrap_or_default();
         for r in rows(
             engine,
             &format!(

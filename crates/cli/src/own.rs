@@ -38,14 +38,28 @@ enum Action {
 
 /// Turns what the user typed into an account key.
 pub fn resolve(store: &Store, input: &str) -> anyhow::Result<String> {
+    let found = resolve_all(store, input)?;
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        many => anyhow::bail!(
+            "`{input}` matches several accounts ({}); give the key instead",
+            many.join(", ")
+        ),
+    }
+}
+
+/// Every account what the user typed names: one for a key or a DID, all
+/// the accounts with that handle otherwise (a domain handle can be both a
+/// Bluesky account and a blog).
+pub fn resolve_all(store: &Store, input: &str) -> anyhow::Result<Vec<String>> {
     let input = input.trim();
     if input.starts_with("did:") {
-        return Ok(keys::qualified("bluesky", input));
+        return Ok(vec![keys::qualified("bluesky", input)]);
     }
     if let Some((channel, _)) = keys::split(input)
         && levain_model::channel::KNOWN.contains(&channel)
     {
-        return Ok(input.to_owned());
+        return Ok(vec![input.to_owned()]);
     }
     let handle = input.trim_start_matches('@');
     let engine = Engine::open(store)?;
@@ -57,33 +71,50 @@ pub fn resolve(store: &Store, input: &str) -> anyhow::Result<String> {
         .into_iter()
         .filter_map(|r| r.get("account").and_then(|v| v.as_str()).map(str::to_owned))
         .collect();
-    match found.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => anyhow::bail!(
+    if found.is_empty() {
+        anyhow::bail!(
             "no account with handle `{handle}` in the store; import data that mentions it first, or give its key (bluesky:did:plc:…)"
-        ),
-        many => anyhow::bail!(
-            "handle `{handle}` matches several accounts ({}); give the key instead",
-            many.join(", ")
-        ),
+        );
     }
+    Ok(found)
 }
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
     match args.action {
         Action::Add { account, personal } => {
             let store = Store::open_or_create(data)?;
-            let key = resolve(&store, &account)?;
+            let keys = resolve_all(&store, &account)?;
+            // One handle on several channels (a domain that is both a
+            // Bluesky handle and a blog) is one owner; on one channel it is
+            // ambiguous.
+            let channels: std::collections::BTreeSet<&str> = keys
+                .iter()
+                .filter_map(|k| keys::split(k).map(|x| x.0))
+                .collect();
+            if channels.len() < keys.len() {
+                anyhow::bail!(
+                    "`{account}` matches several accounts on one channel ({}); give the key instead",
+                    keys.join(", ")
+                );
+            }
+            if personal && keys.len() > 1 {
+                anyhow::bail!(
+                    "`{account}` matches {}; give the key of the personal one",
+                    keys.join(", ")
+                );
+            }
             let mut w = store.writer()?;
-            let added = w.own_mut().insert(key.clone());
+            let added: Vec<bool> = keys.iter().map(|k| w.own_mut().insert(k.clone())).collect();
             if personal {
-                w.personal_mut().insert(key.clone());
+                w.personal_mut().insert(keys[0].clone());
             }
             w.commit()?;
-            if added {
-                eprintln!("{key} is now one of your accounts.");
-            } else {
-                eprintln!("{key} was already one of your accounts.");
+            for (key, added) in keys.iter().zip(added) {
+                if added {
+                    eprintln!("{key} is now one of your accounts.");
+                } else {
+                    eprintln!("{key} was already one of your accounts.");
+                }
             }
         }
         Action::Remove { account } => {

@@ -425,3 +425,27 @@ fn an_atom_feed_imports_its_entries_as_the_blogs_posts() {
     assert_eq!(v[0]["text"], "Truing a wheel\n\nSpoke by spoke. #wheels");
     assert_eq!(v[0]["hashtags"], serde_json::json!(["repair", "wheels"]));
 }
+
+#[test]
+fn a_domain_handle_names_the_bluesky_account_and_the_blog_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = synth(dir.path(), 7, 60, "small");
+    let data = dir.path().join("store");
+    import(&data, &[out.to_str().unwrap()]);
+    let o = levain(&data, &["own", "add", "@latelierdurayon.fr"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let own = json(&data, &["own", "list", "--json"]);
+    let own: Vec<&str> = own["own"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(own.len(), 2, "{own:?}");
+    assert!(own.contains(&"blog:latelierdurayon.fr"));
+    assert!(own.iter().any(|a| a.starts_with("bluesky:did:")));
+    // A personal account must be named exactly.
+    let o = levain(&data, &["own", "add", "@latelierdurayon.fr", "--personal"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("give the key"), "{}", stderr(&o));
+}
