@@ -12,6 +12,8 @@
 //! - [`actions`]: today's queue: answer, thank, re-engage, reshare.
 //! - [`conversations`]: sentiment and critique of what people write to us,
 //!   questions and how fast they are answered, and the friends' share.
+//! - [`roi`]: spend, followers kept at 30/90/365 days, cost per retained
+//!   follower, engagement and attributed conversions, per campaign and organic.
 //! - [`settings`]: `levain config` keys, such as the quality weights.
 //! - [`fraud`]: fake-engagement verdicts with reasons (the detectors live in
 //!   `levain-detect`); `--exclude-suspicious` everywhere uses them.
@@ -30,6 +32,7 @@ pub mod conversations;
 pub mod core;
 pub mod engagement;
 pub mod fraud;
+pub mod roi;
 pub mod settings;
 
 use datafusion::arrow::array::RecordBatch;
@@ -65,6 +68,8 @@ pub enum AnalyticsError {
         "--exclude-suspicious needs the fraud detector's verdicts, and there are none yet: run `levain fraud` first"
     )]
     SuspiciousNotAvailable,
+    #[error("{0}")]
+    Mixed(String),
 }
 
 pub type Result<T> = std::result::Result<T, AnalyticsError>;

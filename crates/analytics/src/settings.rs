@@ -39,6 +39,16 @@ pub const SETTINGS: &[Setting] = &[
         default: 4.0,
         help: "weight of a reply: a conversation with you",
     },
+    Setting {
+        key: "hourly_cost",
+        default: 0.0,
+        help: "what an hour of community work costs (campaign currency), to cost organic work in `levain roi`",
+    },
+    Setting {
+        key: "hours_per_week",
+        default: 0.0,
+        help: "hours a week spent on organic community work, for `levain roi`",
+    },
 ];
 
 #[derive(Debug, thiserror::Error)]

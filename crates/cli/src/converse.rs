@@ -1,9 +1,10 @@
-//! `levain conversations`, `levain friends` and `levain config`.
+//! `levain conversations`, `levain friends`, `levain config` and `levain roi`.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use levain_analytics::conversations::{ConversationOptions, Conversations, conversations};
+use levain_analytics::roi::{OrganicCost, Roi, roi};
 use levain_analytics::settings::{self, SETTINGS, Weights};
 use levain_store::Store;
 use levain_store::query::Engine;
@@ -291,4 +292,79 @@ pub fn run_config(data: &Path, args: ConfigArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct RoiArgs {
+    #[command(flatten)]
+    filters: FilterArgs,
+}
+
+pub fn run_roi(data: &Path, args: RoiArgs) -> anyhow::Result<ExitCode> {
+    let store = Store::open(data)?;
+    let manifest = store.manifest()?;
+    let engine = Engine::new(store.root(), &manifest)?;
+    args.filters.warn_if_stale(data);
+    let own: Vec<String> = manifest.own.iter().cloned().collect();
+    let report = roi(
+        &engine,
+        &own,
+        &args.filters.filters()?,
+        &Weights::from_settings(&manifest.settings),
+        OrganicCost::from_settings(&manifest.settings),
+    )?;
+    if args.filters.json {
+        print_json(&report)?;
+    } else {
+        print_roi(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn money(v: Option<f64>, currency: &str) -> String {
+    v.map_or("–".into(), |v| format!("{v:.2} {currency}"))
+}
+
+pub fn print_roi(r: &Roi) {
+    println!(
+        "{:<28} {:>12} {:>9} {:>12} {:>24} {:>11} {:>12}",
+        "source",
+        "spend",
+        "followers",
+        "per follower",
+        "kept 30 / 90 / 365 days",
+        "conversions",
+        "per retained (90 d)"
+    );
+    for s in &r.sources {
+        let kept: Vec<String> = s
+            .retained
+            .iter()
+            .map(|k| k.rate.map_or("–".into(), |x| format!("{:.0}%", 100.0 * x)))
+            .collect();
+        println!(
+            "{:<28} {:>12} {:>9} {:>12} {:>24} {:>11} {:>12}",
+            s.source,
+            money(s.spend, &s.currency),
+            thousands(s.followers_acquired),
+            money(s.cost_per_follower, &s.currency),
+            kept.join(" / "),
+            thousands(s.conversions.count),
+            money(
+                s.retained.get(1).and_then(|k| k.cost_per_retained),
+                &s.currency
+            ),
+        );
+    }
+    println!(
+        "Unattributed conversions: {} ({:.2} {}).",
+        thousands(r.unattributed_conversions.count),
+        r.unattributed_conversions.value,
+        r.currency
+    );
+    println!("Organic work: {}.", r.organic_cost);
+    println!("Attribution: {}.", r.attribution);
+    if r.sources_without_suspicious.is_none() {
+        println!("(Run `levain fraud` to get the same table without suspicious accounts.)");
+    }
 }

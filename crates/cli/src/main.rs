@@ -113,6 +113,10 @@ enum Command {
     /// Your personal friends: listed by you, or detected from the mutual
     /// follows of your personal account (`levain own add ACCOUNT --personal`).
     Friends(converse::FriendsArgs),
+    /// What each campaign and the organic work brought, in money: followers
+    /// kept at 30/90/365 days, cost per retained follower, engagement and
+    /// attributed conversions.
+    Roi(converse::RoiArgs),
     /// Settings, such as the quality weights of engagement kinds
     /// (`levain config set weights.reply 5`).
     Config(converse::ConfigArgs),
@@ -170,6 +174,7 @@ fn main() -> ExitCode {
         Command::Conversations(a) => converse::run_conversations(&cli.data, a),
         Command::Friends(a) => converse::run_friends(&cli.data, a),
         Command::Config(a) => converse::run_config(&cli.data, a),
+        Command::Roi(a) => converse::run_roi(&cli.data, a),
         Command::Fraud(a) => fraud::run(&cli.data, a),
         Command::Synth(a) => synth::run(a),
         Command::Demo(a) => demo::run(a),

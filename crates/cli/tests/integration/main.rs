@@ -10,6 +10,8 @@ mod fraud;
 mod blog;
 // Conversations: sentiment, questions, friends, quality weights.
 mod conversations;
+// ROI: spend, retention, cost per retained follower, attribution.
+mod roi;
 // Bad input: malformed records, wrong files, --strict.
 mod bad_input;
 // SIGKILL during imports, then a consistent store and exact counts.

@@ -1,0 +1,173 @@
+//! `levain roi` against the input files and the cohorts, recomputed plainly.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::common::*;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * b.abs().max(1.0)
+}
+
+#[test]
+fn roi_adds_up_from_spend_cohorts_and_conversion_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = synth(dir.path(), 2, 500, "small");
+    let data = dir.path().join("store");
+    import(&data, &[out.to_str().unwrap()]);
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
+    for o in truth["own"].as_array().unwrap() {
+        assert!(
+            levain(&data, &["own", "add", o["account"].as_str().unwrap()])
+                .status
+                .success()
+        );
+    }
+    let r = json(&data, &["roi", "--json"]);
+    assert!(r["sources_without_suspicious"].is_null(), "no verdicts yet");
+    let sources: BTreeMap<String, &Value> = r["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["source"].as_str().unwrap().to_owned(), s))
+        .collect();
+
+    // Spend and conversions, straight from the CSV files.
+    let mut spend: BTreeMap<String, f64> = BTreeMap::new();
+    for line in std::fs::read_to_string(out.join("campaigns.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+    {
+        let f: Vec<&str> = line.split(',').collect();
+        spend.insert(format!("campaign:{}", f[1]), f[4].parse().unwrap());
+    }
+    let mut conv: BTreeMap<String, (u64, f64)> = BTreeMap::new();
+    for line in std::fs::read_to_string(out.join("conversions.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+    {
+        let f: Vec<&str> = line.split(',').collect();
+        let source = if !f[4].is_empty() {
+            format!("campaign:{}", f[4])
+        } else if f[6] == "social" {
+            "organic".to_owned()
+        } else {
+            "none".to_owned()
+        };
+        let e = conv.entry(source).or_default();
+        e.0 += 1;
+        e.1 += f[1].parse::<f64>().unwrap();
+    }
+    assert_eq!(sources.len(), spend.len() + 1);
+    // Cohorts at each horizon, from the cohorts command.
+    let mut first_period: BTreeMap<(String, u32), (u64, u64, u64)> = BTreeMap::new();
+    for days in [30u32, 90, 365] {
+        let c = json(
+            &data,
+            &["cohorts", "--json", "--period-days", &days.to_string()],
+        );
+        for cohort in c["cohorts"].as_array().unwrap() {
+            let p = &cohort["retention"][0];
+            first_period.insert(
+                (cohort["cohort"].as_str().unwrap().to_owned(), days),
+                (
+                    cohort["acquired"].as_u64().unwrap(),
+                    p["observed"].as_u64().unwrap_or(0),
+                    p["following"].as_u64().unwrap_or(0),
+                ),
+            );
+        }
+    }
+    for (name, s) in &sources {
+        let sp = spend.get(name).copied();
+        assert_eq!(s["spend"].as_f64(), sp, "{name}");
+        let (n, value) = conv.get(name).copied().unwrap_or_default();
+        assert_eq!(s["conversions"]["count"].as_u64().unwrap(), n, "{name}");
+        assert!(close(s["conversions"]["value"].as_f64().unwrap(), value));
+        let (acquired, _, _) = first_period[&(name.clone(), 30)];
+        assert_eq!(s["followers_acquired"].as_u64().unwrap(), acquired);
+        for k in s["retained"].as_array().unwrap() {
+            let days = k["days"].as_u64().unwrap() as u32;
+            let (_, observed, following) = first_period
+                .get(&(name.clone(), days))
+                .copied()
+                .unwrap_or_default();
+            assert_eq!(k["observed"].as_u64().unwrap(), observed);
+            assert_eq!(k["following"].as_u64().unwrap(), following);
+            if let (Some(sp), true) = (sp, observed > 0 && following > 0) {
+                let kept = acquired as f64 * following as f64 / observed as f64;
+                assert!(
+                    close(k["cost_per_retained"].as_f64().unwrap(), sp / kept),
+                    "{k}"
+                );
+            }
+        }
+        if let Some(sp) = sp {
+            assert!(close(
+                s["cost_per_follower"].as_f64().unwrap(),
+                sp / acquired as f64
+            ));
+            if n > 0 {
+                assert!(close(s["return_on_spend"].as_f64().unwrap(), value / sp));
+            }
+        }
+    }
+    let (n, _) = conv["none"];
+    assert_eq!(r["unattributed_conversions"]["count"].as_u64().unwrap(), n);
+    // Paid followers are kept less than organic ones a year on.
+    let kept_365 = |s: &Value| s["retained"][2]["rate"].as_f64();
+    let organic = kept_365(sources["organic"]).unwrap();
+    for (name, s) in &sources {
+        if let Some(rate) = kept_365(s).filter(|_| name.starts_with("campaign:")) {
+            assert!(rate < organic, "{name}: {rate} vs organic {organic}");
+        }
+    }
+
+    // Organic work costed from the settings, over the weeks of the data.
+    assert!(sources["organic"]["spend"].is_null());
+    for (k, v) in [("hourly_cost", "40"), ("hours_per_week", "6")] {
+        assert!(levain(&data, &["config", "set", k, v]).status.success());
+    }
+    let r = json(&data, &["roi", "--json"]);
+    let organic = r["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == "organic")
+        .unwrap();
+    let weeks_of_data = 500.0 / 7.0;
+    let spent = organic["spend"].as_f64().unwrap();
+    assert!(
+        (spent / (40.0 * 6.0) - weeks_of_data).abs() < 1.0,
+        "{spent} for about {weeks_of_data:.1} weeks"
+    );
+
+    // After detection, the same table without the suspicious accounts.
+    assert!(levain(&data, &["fraud"]).status.success());
+    let r = json(&data, &["roi", "--json"]);
+    let clean = r["sources_without_suspicious"]
+        .as_array()
+        .expect("a clean table");
+    let acquired = |v: &Value| -> u64 {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["followers_acquired"].as_u64().unwrap())
+            .sum()
+    };
+    let bought = truth["fake_accounts"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|f| *f == "bought_followers")
+        .count() as u64;
+    assert!(
+        acquired(&r["sources"]) >= acquired(&r["sources_without_suspicious"]) + bought / 2,
+        "bought followers leave the clean table"
+    );
+    assert_eq!(clean.len(), r["sources"].as_array().unwrap().len());
+}
