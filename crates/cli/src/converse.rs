@@ -364,7 +364,17 @@ pub fn print_roi(r: &Roi) {
     );
     println!("Organic work: {}.", r.organic_cost);
     println!("Attribution: {}.", r.attribution);
-    if r.sources_without_suspicious.is_none() {
-        println!("(Run `levain fraud` to get the same table without suspicious accounts.)");
+    match &r.sources_without_suspicious {
+        None => println!("(Run `levain fraud` to get the same table without suspicious accounts.)"),
+        Some(clean) => {
+            let acquired = |v: &[levain_analytics::roi::Source]| {
+                v.iter().map(|s| s.followers_acquired).sum::<u64>()
+            };
+            println!(
+                "Without suspicious accounts: {} followers acquired instead of {} (see --json for the whole table).",
+                thousands(acquired(clean)),
+                thousands(acquired(&r.sources))
+            );
+        }
     }
 }

@@ -290,6 +290,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         thousands(acquired(&clean_cohorts)),
         thousands(acquired(&cohorts))
     );
+    println!("\n13. What the money bought (levain roi, organic work at 35 €/h × 5 h/week):");
+    let roi = levain_analytics::roi::roi(
+        &engine,
+        &own,
+        &Default::default(),
+        &Default::default(),
+        levain_analytics::roi::OrganicCost {
+            hourly_cost: 35.0,
+            hours_per_week: 5.0,
+        },
+    )?;
+    crate::converse::print_roi(&roi);
+
     println!("\nDone in {:.1} s.", started.elapsed().as_secs_f64());
     match &args.keep {
         Some(dir) => println!(

@@ -198,6 +198,7 @@ fn the_demo_runs_and_shows_paid_followers_leaving_faster() {
         "levain actions",
         "levain conversations",
         "levain fraud",
+        "levain roi",
     ] {
         assert!(
             out.contains(section),
