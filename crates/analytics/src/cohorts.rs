@@ -74,7 +74,6 @@ pub fn cohorts(
     by: CohortBy,
 ) -> Result<Cohorts> {
     filters.check(engine)?;
-    let cut_i_actor = filters.cut("i.actor");
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
@@ -85,48 +84,19 @@ pub fn cohorts(
         (e, _) => e,
     };
     let camps = campaigns::load(engine)?;
-    let acquisitions = rows(
-        engine,
-        &format!(
-            "SELECT actor, t, channel, ended FROM (
-               SELECT i.actor, CAST(i.at AS BIGINT) AS t, i.channel, CAST(d.at AS BIGINT) AS ended,
-                      row_number() OVER (PARTITION BY i.actor ORDER BY i.at, i.record) AS rn
-               FROM interactions_raw i
-               LEFT JOIN (SELECT record, min(at) AS at FROM deletions GROUP BY record) d
-                 ON i.record = d.record
-               WHERE i.kind = 'follow'
-                 AND i.target_account IN ({own_in})
-                 AND i.actor NOT IN ({own_in}){cut_i_actor}
-                 {channel})
-             WHERE rn = 1 {range}",
-            channel = filters
-                .channel
-                .as_ref()
-                .map(|c| format!("AND i.channel = {}", crate::quote(c)))
-                .unwrap_or_default(),
-            range = [
-                filters.from.map(|f| format!("AND t >= {f}")),
-                filters.to.map(|t| format!("AND t < {t}")),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" "),
-        ),
-    )?;
+    let acquisitions = acquisitions(engine, own, filters)?;
     let members: Vec<Member> = acquisitions
-        .iter()
-        .map(|r| {
-            let at = i(r, "t").unwrap_or(0);
+        .into_iter()
+        .map(|a| {
             let cohort = match by {
-                CohortBy::Source => campaigns::window_at(&camps, &s(r, "channel"), at)
+                CohortBy::Source => campaigns::window_at(&camps, &a.channel, a.at)
                     .map_or_else(|| "organic".to_owned(), |c| format!("campaign:{}", c.name)),
-                CohortBy::Month => rfc3339(at)[..7].to_owned(),
+                CohortBy::Month => rfc3339(a.at)[..7].to_owned(),
             };
             Member {
-                actor: s(r, "actor"),
-                at,
-                ended: i(r, "ended"),
+                actor: a.actor,
+                at: a.at,
+                ended: a.ended,
                 cohort,
             }
         })
@@ -211,6 +181,63 @@ pub fn cohorts(
         data_end: Some(rfc3339(end)),
         cohorts,
     })
+}
+
+/// A follower's acquisition: its first follow of an own account.
+#[derive(Clone, Debug)]
+pub struct Acquisition {
+    pub actor: String,
+    pub at: i64,
+    pub channel: String,
+    /// When that follow was undone, if it was.
+    pub ended: Option<i64>,
+}
+
+/// Every acquisition in the filters' period (by the follow's time).
+pub fn acquisitions(
+    engine: &Engine,
+    own: &[String],
+    filters: &Filters,
+) -> Result<Vec<Acquisition>> {
+    let cut_i_actor = filters.cut("i.actor");
+    let own_in = crate::own_in(own);
+    Ok(rows(
+        engine,
+        &format!(
+            "SELECT actor, t, channel, ended FROM (
+               SELECT i.actor, CAST(i.at AS BIGINT) AS t, i.channel, CAST(d.at AS BIGINT) AS ended,
+                      row_number() OVER (PARTITION BY i.actor ORDER BY i.at, i.record) AS rn
+               FROM interactions_raw i
+               LEFT JOIN (SELECT record, min(at) AS at FROM deletions GROUP BY record) d
+                 ON i.record = d.record
+               WHERE i.kind = 'follow'
+                 AND i.target_account IN ({own_in})
+                 AND i.actor NOT IN ({own_in}){cut_i_actor}
+                 {channel})
+             WHERE rn = 1 {range}",
+            channel = filters
+                .channel
+                .as_ref()
+                .map(|c| format!("AND i.channel = {}", crate::quote(c)))
+                .unwrap_or_default(),
+            range = [
+                filters.from.map(|f| format!("AND t >= {f}")),
+                filters.to.map(|t| format!("AND t < {t}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
+        ),
+    )?
+    .iter()
+    .map(|r| Acquisition {
+        actor: s(r, "actor"),
+        at: i(r, "t").unwrap_or(0),
+        channel: s(r, "channel"),
+        ended: i(r, "ended"),
+    })
+    .collect())
 }
 
 fn register_members(engine: &Engine, members: &[Member]) -> Result<()> {

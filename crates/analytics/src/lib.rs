@@ -14,6 +14,8 @@
 //!   questions and how fast they are answered, and the friends' share.
 //! - [`roi`]: spend, followers kept at 30/90/365 days, cost per retained
 //!   follower, engagement and attributed conversions, per campaign and organic.
+//! - [`project`]: the audience months ahead under three budget scenarios,
+//!   with bootstrap bands.
 //! - [`settings`]: `levain config` keys, such as the quality weights.
 //! - [`fraud`]: fake-engagement verdicts with reasons (the detectors live in
 //!   `levain-detect`); `--exclude-suspicious` everywhere uses them.
@@ -32,6 +34,7 @@ pub mod conversations;
 pub mod core;
 pub mod engagement;
 pub mod fraud;
+pub mod project;
 pub mod roi;
 pub mod settings;
 

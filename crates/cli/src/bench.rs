@@ -27,6 +27,9 @@ pub enum Bench {
     /// English sets (held-out test sets and tuning sets), beside VADER when
     /// --peer-python is given, with replies read per second.
     Sentiment(crate::bench_sentiment::SentimentArgs),
+    /// The projection backtested: fitted on the first half of generated
+    /// three-year communities, scored on the second (MAPE, band coverage).
+    Project(crate::bench_project::ProjectArgs),
 }
 
 /// The generated community a benchmark runs on, made once and kept.
@@ -83,6 +86,7 @@ pub fn run(b: Bench) -> anyhow::Result<ExitCode> {
         Bench::Query(a) => query(a),
         Bench::Detect(a) => crate::bench_detect::run(a),
         Bench::Sentiment(a) => crate::bench_sentiment::run(a),
+        Bench::Project(a) => crate::bench_project::run(a),
     }
 }
 

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use levain_analytics::conversations::{ConversationOptions, Conversations, conversations};
+use levain_analytics::project::{Projection, project};
 use levain_analytics::roi::{OrganicCost, Roi, roi};
 use levain_analytics::settings::{self, SETTINGS, Weights};
 use levain_store::Store;
@@ -376,5 +377,65 @@ pub fn print_roi(r: &Roi) {
                 thousands(acquired(&r.sources))
             );
         }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct ProjectArgs {
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// Months ahead.
+    #[arg(long, default_value_t = 36)]
+    horizon: u32,
+}
+
+pub fn run_project(data: &Path, args: ProjectArgs) -> anyhow::Result<ExitCode> {
+    let store = Store::open(data)?;
+    let manifest = store.manifest()?;
+    let engine = Engine::new(store.root(), &manifest)?;
+    args.filters.warn_if_stale(data);
+    let own: Vec<String> = manifest.own.iter().cloned().collect();
+    let report = project(
+        &engine,
+        &own,
+        &args.filters.filters()?,
+        args.horizon,
+        OrganicCost::from_settings(&manifest.settings),
+    )?;
+    if args.filters.json {
+        print_json(&report)?;
+    } else {
+        print_projection(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn print_projection(p: &Projection) {
+    println!(
+        "From {} ({} followers), {} months ahead:",
+        p.from.as_deref().map_or("–", |f| &f[..10]),
+        thousands(p.followers_now),
+        p.horizon_months
+    );
+    for s in &p.scenarios {
+        println!("  {} — {}", s.scenario, s.description);
+        for m in s
+            .months
+            .iter()
+            .filter(|m| m.month % 12 == 0 || m.month == 6)
+        {
+            println!(
+                "    month {:>2}: audience {:>7.0} ({:.0}–{:.0}), engaged {:>6.0}, conversions/month {:>5.1}",
+                m.month,
+                m.audience.value,
+                m.audience.low,
+                m.audience.high,
+                m.engaged.value,
+                m.conversions.value
+            );
+        }
+    }
+    for n in &p.notes {
+        println!("  ({n})");
     }
 }

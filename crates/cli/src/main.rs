@@ -4,6 +4,7 @@
 mod audience;
 mod bench;
 mod bench_detect;
+mod bench_project;
 mod bench_sentiment;
 mod converse;
 mod demo;
@@ -117,6 +118,9 @@ enum Command {
     /// kept at 30/90/365 days, cost per retained follower, engagement and
     /// attributed conversions.
     Roi(converse::RoiArgs),
+    /// The audience months ahead under three scenarios (keep paying, stop
+    /// paying, shift the budget to organic work), with uncertainty bands.
+    Project(converse::ProjectArgs),
     /// Settings, such as the quality weights of engagement kinds
     /// (`levain config set weights.reply 5`).
     Config(converse::ConfigArgs),
@@ -175,6 +179,7 @@ fn main() -> ExitCode {
         Command::Friends(a) => converse::run_friends(&cli.data, a),
         Command::Config(a) => converse::run_config(&cli.data, a),
         Command::Roi(a) => converse::run_roi(&cli.data, a),
+        Command::Project(a) => converse::run_project(&cli.data, a),
         Command::Fraud(a) => fraud::run(&cli.data, a),
         Command::Synth(a) => synth::run(a),
         Command::Demo(a) => demo::run(a),

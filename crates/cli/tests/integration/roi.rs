@@ -171,3 +171,75 @@ fn roi_adds_up_from_spend_cohorts_and_conversion_rows() {
     );
     assert_eq!(clean.len(), r["sources"].as_array().unwrap().len());
 }
+
+#[test]
+fn projections_keep_their_scenarios_ordered_and_their_bands_around_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = synth(dir.path(), 3, 700, "small");
+    let data = dir.path().join("store");
+    import(&data, &[out.to_str().unwrap()]);
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
+    for o in truth["own"].as_array().unwrap() {
+        assert!(
+            levain(&data, &["own", "add", o["account"].as_str().unwrap()])
+                .status
+                .success()
+        );
+    }
+    let p = json(&data, &["project", "--horizon", "12", "--json"]);
+    let scenarios = p["scenarios"].as_array().unwrap();
+    assert_eq!(scenarios.len(), 2, "no organic cost set: {}", p["notes"]);
+    assert!(p["notes"][0].as_str().unwrap().contains("hourly_cost"));
+    let months = |name: &str| -> Vec<Value> {
+        scenarios.iter().find(|s| s["scenario"] == name).unwrap()["months"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let (keep, stop) = (months("keep_paying"), months("stop_paying"));
+    assert_eq!(keep.len(), 12);
+    let now = p["followers_now"].as_f64().unwrap();
+    let first = keep[0]["audience"]["value"].as_f64().unwrap();
+    assert!(
+        (first - now).abs() < 0.1 * now,
+        "{first} vs {now} followers now"
+    );
+    for (k, s) in keep.iter().zip(&stop) {
+        for m in [k, s] {
+            for what in ["audience", "engaged", "conversions"] {
+                let b = &m[what];
+                let (lo, v, hi) = (
+                    b["low"].as_f64().unwrap(),
+                    b["value"].as_f64().unwrap(),
+                    b["high"].as_f64().unwrap(),
+                );
+                assert!(lo <= v && v <= hi && lo >= 0.0, "{what}: {b}");
+            }
+        }
+        assert!(
+            k["audience"]["value"].as_f64().unwrap() >= s["audience"]["value"].as_f64().unwrap()
+        );
+    }
+    // With organic work costed, the third scenario appears.
+    for (k, v) in [("hourly_cost", "30"), ("hours_per_week", "4")] {
+        assert!(levain(&data, &["config", "set", k, v]).status.success());
+    }
+    let p = json(&data, &["project", "--horizon", "6", "--json"]);
+    assert_eq!(p["scenarios"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn the_projection_backtest_stays_within_its_error_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = json(
+        dir.path(),
+        &[
+            "bench", "project", "--seeds", "4", "--days", "730", "--json",
+        ],
+    );
+    let r = &v[0];
+    assert!(r["months"].as_u64().unwrap() >= 10);
+    let mape = r["mape_keep_paying"].as_f64().unwrap();
+    assert!(mape < 0.3, "MAPE {mape}");
+}
