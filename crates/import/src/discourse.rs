@@ -328,6 +328,15 @@ fn read(file: &InputFile, site: Option<&str>, sink: &mut dyn Sink) -> Result<(),
             return sink.accept(parsed);
         }
     };
+    if doc.post_stream.is_none()
+        && doc.latest_posts.is_none()
+        && doc.user_actions.is_none()
+        && doc.user.is_none()
+    {
+        return Err(file.error(
+            "JSON, but not a Discourse document levain reads: expected `post_stream` (a topic, /t/ID.json), `latest_posts` (/posts.json), `user` (/u/NAME.json) or `user_actions` (/user_actions.json)",
+        ));
+    }
     let forum = Forum {
         host: forum_host(file, body, site)?,
     };
@@ -400,10 +409,6 @@ fn read(file: &InputFile, site: Option<&str>, sink: &mut dyn Sink) -> Result<(),
     } else if let Some(raw) = doc.user {
         let (line, bad) = locate(raw);
         out.profile(raw, line, bad);
-    } else {
-        return Err(file.error(
-            "JSON, but not a Discourse document levain reads: expected `post_stream` (a topic, /t/ID.json), `latest_posts` (/posts.json), `user` (/u/NAME.json) or `user_actions` (/user_actions.json)",
-        ));
     }
     sink.accept(parsed)
 }
