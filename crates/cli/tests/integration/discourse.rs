@@ -255,9 +255,9 @@ fn a_topic_posts_json_likes_and_a_profile_make_one_consistent_forum() {
         1
     );
     assert_eq!(
-        q(&format!(
+        q(
             "SELECT count(*) FROM interactions i JOIN posts p ON p.post = i.target_post WHERE i.kind = 'like' AND p.author = i.target_account AND i.channel = 'discourse'"
-        )),
+        ),
         3,
         "every like points at a stored post of its author"
     );
