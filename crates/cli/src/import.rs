@@ -27,6 +27,10 @@ pub struct Args {
     /// import keeps its progress (a re-run continues where it stopped).
     #[arg(long, default_value_t = 4_000_000, value_name = "N")]
     checkpoint_records: u64,
+    /// The site the files come from (`forum.example.org`), for Discourse JSON
+    /// in which no avatar names the forum's host.
+    #[arg(long, value_name = "HOST")]
+    site: Option<String>,
 }
 
 struct Bar(ProgressBar);
@@ -86,6 +90,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
         format,
         strict: args.strict,
         checkpoint_records: args.checkpoint_records.max(1),
+        site: args.site,
         ..ImportOptions::default()
     };
     let store = Store::open_or_create(data)?;

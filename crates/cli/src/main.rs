@@ -69,12 +69,16 @@ enum Command {
     /// Formats: bluesky-jetstream (Bluesky Jetstream NDJSON), campaigns
     /// (channel,name,start,end,spend,currency[,promoted_posts]), conversions
     /// (at,value,currency,channel,campaign,utm_source,utm_medium,utm_campaign),
-    /// wordpress-wxr (WordPress Tools → Export), feed (RSS or Atom).
+    /// wordpress-wxr (WordPress Tools → Export), feed (RSS or Atom),
+    /// discourse (a forum's /t/ID.json, /posts.json, /u/NAME.json,
+    /// /user_actions.json?username=NAME&filter=1; --site HOST when no avatar
+    /// in a file names the forum).
     ///
     /// Examples:
     ///   levain import jetstream.ndjson
     ///   levain import bluesky-jetstream capture/ --strict
     ///   levain import campaigns.csv --json
+    ///   levain import discourse forum-json/ --site forum.example.org
     #[command(verbatim_doc_comment)]
     Import(import::Args),
     /// Declare which accounts are yours.

@@ -14,11 +14,13 @@
 //! could not be read; it goes to the rejects file with the reason).
 
 pub mod campaigns;
+pub mod discourse;
 pub mod feed;
 pub mod input;
 pub mod jetstream;
 pub mod ndjson;
 pub mod pipeline;
+mod text;
 pub mod wxr;
 mod xml;
 
@@ -81,6 +83,17 @@ pub trait Source: Sync {
     /// Reads one file into `sink`. Bad records become rejects; only a file
     /// that cannot be read at all is an error.
     fn read(&self, file: &InputFile, sink: &mut dyn Sink) -> Result<(), ImportError>;
+    /// [`Source::read`], told the site the user named (`--site`). Only
+    /// formats whose files may not say which site they come from use it.
+    fn read_for_site(
+        &self,
+        file: &InputFile,
+        site: Option<&str>,
+        sink: &mut dyn Sink,
+    ) -> Result<(), ImportError> {
+        let _ = site;
+        self.read(file, sink)
+    }
 }
 
 /// Every format levain reads, in autodetection order.
@@ -92,6 +105,7 @@ pub fn sources() -> &'static [&'static dyn Source] {
         // Before `feed`: a WordPress export is also an RSS document.
         &wxr::Wxr,
         &feed::Feed,
+        &discourse::Discourse,
     ]
 }
 

@@ -38,6 +38,9 @@ pub struct ImportOptions {
     pub pending_bytes: usize,
     /// Records between checkpoint commits inside one file.
     pub checkpoint_records: u64,
+    /// The site the files come from, for formats whose files do not always
+    /// name it (Discourse); see [`Source::read_for_site`].
+    pub site: Option<String>,
 }
 
 impl Default for ImportOptions {
@@ -48,6 +51,7 @@ impl Default for ImportOptions {
             batch_rows: 512 * 1024,
             pending_bytes: 256 << 20,
             checkpoint_records: 4_000_000,
+            site: None,
         }
     }
 }
@@ -234,9 +238,10 @@ fn read_overlapped(
     file: &InputFile,
     p: &mut Pipeline,
 ) -> Result<(), ImportError> {
+    let site = p.opts.site.as_deref();
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(8);
-        let producer = scope.spawn(move || src.read(file, &mut ChannelSink(tx)));
+        let producer = scope.spawn(move || src.read_for_site(file, site, &mut ChannelSink(tx)));
         let mut consumed = Ok(());
         let mut busy = std::time::Duration::ZERO;
         let started = Instant::now();

@@ -32,9 +32,8 @@ use levain_model::rows::{AccountRow, InteractionRow, PostRow, Rows};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use crate::xml::{
-    LineCounting, MAX_TEXT, TextBuf, email_hash, host, html_to_text, inline_hashtags, lang_code,
-};
+use crate::text::{email_hash, host, html_to_text, inline_hashtags, lang_code};
+use crate::xml::{LineCounting, MAX_TEXT, TextBuf};
 use crate::{ImportError, InputFile, Parsed, Reject, Sink, Source};
 
 pub struct Wxr;

@@ -8,6 +8,8 @@ mod audience;
 mod fraud;
 // The blog channel: WordPress exports and feeds.
 mod blog;
+// Discourse forums: topics, /posts.json, profiles, likes.
+mod discourse;
 // Conversations: sentiment, questions, friends, quality weights.
 mod conversations;
 // ROI: spend, retention, cost per retained follower, attribution.
