@@ -141,7 +141,12 @@ fn is_listing(head: &[u8]) -> bool {
         None => t,
     };
     let start = &t[..t.len().min(256)];
-    start.starts_with(b"{") && has_key(start, "kind", Some("Listing\""))
+    let thing = |kind: &str| has_key(t, "kind", Some(kind));
+    start.starts_with(b"{")
+        && (has_key(start, "kind", Some("Listing\""))
+            // Keys sorted (jq -S, some savers): `data` comes before `kind`.
+            || (has_key(t, "children", None)
+                && (thing("Listing\"") || thing("t3\"") || thing("t1\""))))
 }
 
 /// Whether the file is one JSON document rather than a record a line: a
@@ -726,6 +731,9 @@ mod tests {
         assert!(Reddit.sniff(&SUBMISSION.as_bytes()[..SUBMISSION.len() - 20]));
         assert!(Reddit.sniff(br#"{"kind": "Listing", "data": {"after": null, "children": []}}"#));
         assert!(Reddit.sniff(br#"  [{"kind":"Listing","data":{"children":[]}}]"#));
+        assert!(
+            Reddit.sniff(br#"{"data":{"children":[{"data":{},"kind":"t3"}]},"kind":"Listing"}"#)
+        );
         let jetstream = br#"{"did":"did:plc:x","time_us":1,"kind":"commit","commit":{"record":{"text":"\"subreddit\" \"created_utc\" \"body\""}}}"#;
         assert!(!Reddit.sniff(jetstream));
         assert!(!Reddit.sniff(b"channel,name,start,end,spend,currency\n"));
