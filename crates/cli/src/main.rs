@@ -66,16 +66,19 @@ enum Command {
     /// are kept, with the reason and their line, in a rejects file named in
     /// the summary; the rest of the input is imported.
     ///
-    /// Formats: bluesky-jetstream (Bluesky Jetstream NDJSON), campaigns
+    /// Formats: bluesky-jetstream (Bluesky Jetstream NDJSON), reddit
+    /// (Pushshift/Arctic Shift dumps or a saved listing .json), campaigns
     /// (channel,name,start,end,spend,currency[,promoted_posts]), conversions
     /// (at,value,currency,channel,campaign,utm_source,utm_medium,utm_campaign),
     /// wordpress-wxr (WordPress Tools → Export), feed (RSS or Atom),
     /// discourse (a forum's /t/ID.json, /posts.json, /u/NAME.json,
     /// /user_actions.json?username=NAME&filter=1; --site HOST when no avatar
     /// in a file names the forum).
+    /// Files may be zstd- or gzip-compressed.
     ///
     /// Examples:
     ///   levain import jetstream.ndjson
+    ///   levain import RC_2024-03.zst
     ///   levain import bluesky-jetstream capture/ --strict
     ///   levain import campaigns.csv --json
     ///   levain import discourse forum-json/ --site forum.example.org

@@ -108,7 +108,7 @@ fn read_csv(
 ) -> Result<(), ImportError> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(file.open()?);
+        .from_reader(file.reader()?);
     let headers = rdr
         .headers()
         .map_err(|e| file.error(format!("cannot read the CSV header: {e}")))?

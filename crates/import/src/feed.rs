@@ -44,7 +44,7 @@ impl Source for Feed {
             )));
         }
         let mut bytes = Vec::with_capacity(file.size as usize);
-        file.open()?
+        file.reader()?
             .take(MAX_FEED)
             .read_to_end(&mut bytes)
             .map_err(|source| ImportError::Io {

@@ -1,8 +1,14 @@
 //! Input files: expanding directories, reading heads, telling what a file is.
+//!
+//! Compressed files (zstd, gzip) are recognised by their first bytes, never
+//! their names, and read through a streaming decoder: every format reads them
+//! as if they were plain, in the memory of the decoder's window.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::{ImportError, Source, sources};
 
@@ -31,6 +37,7 @@ impl InputFile {
         })
     }
 
+    /// The file's raw bytes; formats read through [`InputFile::reader`].
     pub fn open(&self) -> Result<File, ImportError> {
         File::open(&self.path).map_err(|source| ImportError::Io {
             path: self.display.clone(),
@@ -38,21 +45,161 @@ impl InputFile {
         })
     }
 
+    /// The file's content, decompressed when it is zstd or gzip.
+    pub fn reader(&self) -> Result<Decoded, ImportError> {
+        let mut magic = [0u8; 4];
+        let mut f = self.open()?;
+        let n = read_up_to(&mut f, &mut magic).map_err(|e| self.io(e))?;
+        let compression = Compression::of(&magic[..n]);
+        let raw = Counting {
+            inner: std::io::Cursor::new(magic[..n].to_vec()).chain(f),
+            read: Arc::new(AtomicU64::new(0)),
+        };
+        let raw_read = raw.read.clone();
+        let inner: Box<dyn Read + Send> = match compression {
+            None => Box::new(raw),
+            Some(Compression::Zstd) => {
+                let mut d = zstd::stream::read::Decoder::new(raw).map_err(|e| self.io(e))?;
+                // Reddit's monthly dumps are written with a 2 GiB window.
+                d.window_log_max(31).map_err(|e| self.io(e))?;
+                Box::new(d)
+            }
+            // Multi-member: `cat a.gz b.gz` and pigz output are one stream.
+            Some(Compression::Gzip) => {
+                Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(raw)))
+            }
+        };
+        Ok(Decoded {
+            inner,
+            compression,
+            raw_read,
+        })
+    }
+
+    /// The first [`HEAD`] bytes of the content (decompressed), for sniffing.
+    /// A compressed stream that breaks early gives what came before the break.
     pub fn head(&self) -> Result<Vec<u8>, ImportError> {
-        let mut buf = Vec::with_capacity(HEAD);
-        self.open()?
-            .take(HEAD as u64)
-            .read_to_end(&mut buf)
-            .map_err(|source| ImportError::Io {
-                path: self.display.clone(),
-                source,
-            })?;
+        let mut buf = vec![0; HEAD];
+        let mut r = self.reader()?;
+        let mut n = 0;
+        while n < HEAD {
+            match r.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) if r.compression.is_some() && n > 0 => {
+                    tracing::debug!("{}: head cut by {e}", self.display);
+                    break;
+                }
+                Err(e) => return Err(r.error(self, e)),
+            }
+        }
+        buf.truncate(n);
         Ok(buf)
+    }
+
+    fn io(&self, source: std::io::Error) -> ImportError {
+        ImportError::Io {
+            path: self.display.clone(),
+            source,
+        }
     }
 
     pub fn error(&self, message: impl Into<String>) -> ImportError {
         ImportError::file(&self.display, message)
     }
+}
+
+/// How a file's content is compressed, told by its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    Zstd,
+    Gzip,
+}
+
+impl Compression {
+    pub fn of(head: &[u8]) -> Option<Compression> {
+        if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Some(Compression::Zstd)
+        } else if head.starts_with(&[0x1f, 0x8b]) {
+            Some(Compression::Gzip)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::Zstd => "zstd",
+            Compression::Gzip => "gzip",
+        }
+    }
+}
+
+/// A file's content, decompressed if need be, with how many raw (compressed)
+/// bytes were read so far: progress is measured in the file's own size.
+pub struct Decoded {
+    inner: Box<dyn Read + Send>,
+    pub compression: Option<Compression>,
+    raw_read: Arc<AtomicU64>,
+}
+
+impl Decoded {
+    /// Bytes of the file itself read so far (compressed bytes when compressed).
+    pub fn raw_position(&self) -> u64 {
+        self.raw_read.load(Ordering::Relaxed)
+    }
+
+    /// A read error in words: a broken compressed stream says so, and that
+    /// what came before it was read.
+    pub fn error(&self, file: &InputFile, e: std::io::Error) -> ImportError {
+        match self.compression {
+            Some(c) => file.error(format!(
+                "{} {}: {e}",
+                if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                    "truncated"
+                } else {
+                    "corrupt"
+                },
+                c.name(),
+            )),
+            None => file.io(e),
+        }
+    }
+}
+
+impl Read for Decoded {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf)
+    }
+}
+
+/// Counts the bytes read from the file under a decoder.
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Fills `buf` as far as the file goes.
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 /// Lists the files under `paths` (directories recursively, in name order).
@@ -151,5 +298,60 @@ pub fn choose(
             describe_unknown(&head),
             file.display
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn file_with(bytes: &[u8]) -> (tempfile::TempDir, InputFile) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data.ndjson");
+        std::fs::write(&path, bytes).unwrap();
+        let f = InputFile::new(&path).unwrap();
+        (dir, f)
+    }
+
+    #[test]
+    fn compression_is_told_by_content_and_read_through() {
+        let text: String = (0..50_000).map(|i| format!("{{\"n\":{i}}}\n")).collect();
+        let zst = zstd::encode_all(text.as_bytes(), 3).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(text.as_bytes()).unwrap();
+        let gz = gz.finish().unwrap();
+        for (bytes, expect) in [
+            (text.as_bytes(), None),
+            (&zst[..], Some(Compression::Zstd)),
+            (&gz[..], Some(Compression::Gzip)),
+        ] {
+            let (_dir, f) = file_with(bytes);
+            let mut r = f.reader().unwrap();
+            assert_eq!(r.compression, expect);
+            let mut out = Vec::new();
+            r.read_to_end(&mut out).unwrap();
+            assert_eq!(out, text.as_bytes());
+            assert_eq!(r.raw_position(), bytes.len() as u64);
+            assert_eq!(f.head().unwrap(), &text.as_bytes()[..HEAD]);
+        }
+    }
+
+    #[test]
+    fn a_broken_stream_is_an_error_naming_the_file() {
+        let text: String = (0..50_000).map(|i| format!("{{\"n\":{i}}}\n")).collect();
+        let zst = zstd::encode_all(text.as_bytes(), 3).unwrap();
+        let (_dir, f) = file_with(&zst[..zst.len() / 2]);
+        let mut r = f.reader().unwrap();
+        let e = r.read_to_end(&mut Vec::new()).unwrap_err();
+        let msg = r.error(&f, e).to_string();
+        assert!(
+            msg.contains("data.ndjson") && msg.contains("truncated zstd"),
+            "{msg}"
+        );
+        // Only the magic: nothing decodes, and sniffing says so.
+        let (_dir, f) = file_with(&zst[..4]);
+        let msg = f.head().unwrap_err().to_string();
+        assert!(msg.contains("truncated zstd"), "{msg}");
     }
 }

@@ -313,7 +313,7 @@ impl Default for SeenAccounts {
 }
 
 impl SeenAccounts {
-    fn first_time(&self, account: &str) -> bool {
+    pub(crate) fn first_time(&self, account: &str) -> bool {
         let h = xxhash_rust::xxh3::xxh3_64(account.as_bytes()) | 1;
         let slot = &self.0[h as usize & (SEEN_SLOTS - 1)];
         if slot.load(Ordering::Relaxed) == h {
@@ -457,7 +457,7 @@ impl LineFormat for Jetstream {
     }
 }
 
-fn json_reject(pos: u64, e: &serde_json::Error, line: &[u8]) -> Reject {
+pub(crate) fn json_reject(pos: u64, e: &serde_json::Error, line: &[u8]) -> Reject {
     use serde_json::error::Category;
     let (class, hint) = match e.classify() {
         Category::Eof => (

@@ -20,6 +20,7 @@ pub mod input;
 pub mod jetstream;
 pub mod ndjson;
 pub mod pipeline;
+pub mod reddit;
 mod text;
 pub mod wxr;
 mod xml;
@@ -100,6 +101,7 @@ pub trait Source: Sync {
 pub fn sources() -> &'static [&'static dyn Source] {
     &[
         &jetstream::Jetstream,
+        &reddit::Reddit,
         &campaigns::Campaigns,
         &campaigns::Conversions,
         // Before `feed`: a WordPress export is also an RSS document.

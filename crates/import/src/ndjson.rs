@@ -10,6 +10,7 @@ use std::io::Read;
 
 use rayon::prelude::*;
 
+use crate::input::Decoded;
 use crate::{ImportError, InputFile, Parsed, Reject, Sink};
 use levain_model::rows::Rows;
 
@@ -37,29 +38,43 @@ pub trait LineFormat: Sync {
 }
 
 /// Reads `file` line by line through `format`, in parallel, into `sink`.
+///
+/// Compressed files are decompressed on the fly ([`InputFile::reader`]);
+/// `Parsed::bytes` counts the file's own (compressed) bytes, so progress
+/// ends at the file's size. A compressed stream that breaks (cut download,
+/// corrupt block) ends the file with one reject saying so, after every
+/// complete line before the break was read.
 pub fn read_lines<F: LineFormat>(
     format: &F,
     file: &InputFile,
     sink: &mut dyn Sink,
 ) -> Result<(), ImportError> {
-    let mut f = file.open()?;
-    let io_err = |source| ImportError::Io {
-        path: file.display.clone(),
-        source,
-    };
+    let mut f = file.reader()?;
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + PIECE);
     let shared = F::Shared::default();
     let mut lines_before = 0u64;
     let mut eof = false;
+    let mut broken: Option<std::io::Error> = None;
     let mut skipping = false;
+    let mut reported = 0u64;
     loop {
         while !eof && buf.len() < CHUNK {
             let start = buf.len();
             buf.resize(start + PIECE, 0);
-            let n = f.read(&mut buf[start..]).map_err(io_err)?;
-            buf.truncate(start + n);
-            eof = n == 0;
+            let got = f.read(&mut buf[start..]);
+            buf.truncate(start + *got.as_ref().unwrap_or(&0));
+            match got {
+                Ok(n) => eof = n == 0,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) if f.compression.is_some() => {
+                    broken = Some(e);
+                    eof = true;
+                }
+                Err(e) => return Err(f.error(file, e)),
+            }
         }
+        let raw_delta = f.raw_position() - reported;
+        reported += raw_delta;
         if skipping {
             // Inside an oversized line: drop bytes up to its end.
             match memchr::memchr(b'\n', &buf) {
@@ -70,26 +85,32 @@ pub fn read_lines<F: LineFormat>(
                 }
                 None => {
                     buf.clear();
+                    sink.accept(Parsed {
+                        bytes: raw_delta,
+                        ..Parsed::default()
+                    })?;
                     if eof {
-                        return Ok(());
+                        return finish(&f, broken, lines_before, &[], sink);
                     }
                     continue;
                 }
             }
         }
         if buf.is_empty() && eof {
-            return Ok(());
+            return finish(&f, broken, lines_before, &[], sink);
         }
-        let cut = if eof {
+        let cut = if eof && broken.is_none() {
             buf.len()
         } else {
             match memchr::memrchr(b'\n', &buf) {
                 Some(i) => i + 1,
+                // A broken stream inside its first line: only the break to report.
+                None if eof => 0,
                 None => {
                     // A whole chunk without a line end: one oversized record.
                     let mut p = Parsed {
                         records: 1,
-                        bytes: buf.len() as u64,
+                        bytes: raw_delta,
                         ..Parsed::default()
                     };
                     p.rejects.push(too_large(lines_before + 1, &buf));
@@ -102,14 +123,70 @@ pub fn read_lines<F: LineFormat>(
         };
         let pieces = split_pieces(&buf[..cut], lines_before);
         lines_before += pieces.iter().map(|p| p.2).sum::<u64>();
-        let parsed: Vec<Parsed> = pieces
+        let mut parsed: Vec<Parsed> = pieces
             .par_iter()
             .map(|&(bytes, first, _)| parse_piece(format, bytes, first, &shared))
             .collect();
+        share_progress(&mut parsed, raw_delta);
         for p in parsed {
             sink.accept(p)?;
         }
         buf.drain(..cut);
+        if eof {
+            return finish(&f, broken, lines_before, &buf, sink);
+        }
+    }
+}
+
+/// Ends a file: nothing to do, unless its compressed stream broke; then the
+/// line it broke in (`fragment`, never complete) is rejected with the reason.
+fn finish(
+    f: &Decoded,
+    broken: Option<std::io::Error>,
+    lines_before: u64,
+    fragment: &[u8],
+    sink: &mut dyn Sink,
+) -> Result<(), ImportError> {
+    let Some(e) = broken else {
+        return Ok(());
+    };
+    let kind = f.compression.map_or("compressed", |c| c.name());
+    let (class, what) = if e.kind() == std::io::ErrorKind::UnexpectedEof {
+        ("truncated file", "ends early")
+    } else {
+        ("corrupt compressed data", "is damaged")
+    };
+    let mut p = Parsed {
+        records: 1,
+        ..Parsed::default()
+    };
+    p.rejects.push(Reject::new(
+        lines_before + 1,
+        class,
+        format!(
+            "the {kind} stream {what} ({e}) in line {}: the {lines_before} lines before it were read, the rest of the file could not be; download or compress it again",
+            lines_before + 1
+        ),
+        &fragment[..fragment.len().min(256)],
+    ));
+    sink.accept(p)
+}
+
+/// Spreads the raw bytes read for a chunk over its pieces, by their size.
+fn share_progress(parsed: &mut [Parsed], raw: u64) {
+    let total: u64 = parsed.iter().map(|p| p.bytes).sum();
+    let mut left = raw;
+    for p in parsed.iter_mut() {
+        let share = if total == 0 {
+            0
+        } else {
+            (raw as u128 * p.bytes as u128 / total as u128) as u64
+        };
+        p.bytes = share.min(left);
+        left -= p.bytes;
+    }
+    if let Some(last) = parsed.last_mut() {
+        last.bytes += left;
     }
 }
 

@@ -118,7 +118,7 @@ struct Comment {
 }
 
 fn read(file: &InputFile, sink: &mut dyn Sink) -> Result<(), ImportError> {
-    let mut reader = Reader::from_reader(LineCounting::new(file.open()?));
+    let mut reader = Reader::from_reader(LineCounting::new(file.reader()?));
     reader.config_mut().check_end_names = true;
     let mut buf = Vec::with_capacity(1 << 16);
     let mut path: Vec<Vec<u8>> = Vec::new();

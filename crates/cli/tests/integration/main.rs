@@ -20,6 +20,8 @@ mod bad_input;
 mod crash;
 // Bluesky Jetstream semantics: deletes, unfollows, replies, quotes, facets.
 mod jetstream;
+// Reddit: dumps (plain, zstd, gzip) and listings, threads, venues, bad input.
+mod reddit;
 // Re-imports, compaction, own accounts, SQL output, campaigns.
 mod store;
 // The generator: determinism and agreement with its ground truth.
