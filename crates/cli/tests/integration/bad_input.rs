@@ -9,16 +9,6 @@ fn post_uri(did: &str, rkey: &str) -> String {
     format!("at://{did}/app.bsky.feed.post/{rkey}")
 }
 
-/// Reads the rejects file named in an import summary.
-fn rejects(summary: &serde_json::Value) -> Vec<serde_json::Value> {
-    let path = summary["rejects_file"].as_str().expect("a rejects file");
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn bad_records_are_rejected_with_reasons_and_the_rest_imports() {
     let dir = tempfile::tempdir().unwrap();

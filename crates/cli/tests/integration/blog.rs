@@ -7,17 +7,6 @@ use crate::common::*;
 const EXPORT: &str = "blog-wordpress-export.xml";
 const FEED: &str = "blog-feed.xml";
 
-fn rejects(summary: &serde_json::Value) -> Vec<serde_json::Value> {
-    let Some(path) = summary["rejects_file"].as_str() else {
-        return Vec::new();
-    };
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 fn truth_blog(out: &Path) -> serde_json::Value {
     let truth: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();

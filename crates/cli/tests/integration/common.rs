@@ -69,6 +69,34 @@ pub fn jetstream(dir: &Path) -> PathBuf {
     dir.join("bluesky-jetstream.ndjson")
 }
 
+/// The records of the rejects file an import summary names (none when it
+/// names none).
+pub fn rejects(summary: &Value) -> Vec<Value> {
+    let Some(path) = summary["rejects_file"].as_str() else {
+        return Vec::new();
+    };
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Generates a community into `dir`, imports all of it into `dir/store` and
+/// declares its own Bluesky accounts; returns the generator's directory.
+pub fn community_with_own(dir: &Path, seed: u64, days: u32) -> PathBuf {
+    let out = synth(dir, seed, days, "small");
+    let data = dir.join("store");
+    import(&data, &[out.to_str().unwrap()]);
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
+    for o in truth["own"].as_array().unwrap() {
+        let o = levain(&data, &["own", "add", o["account"].as_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    out
+}
+
 /// Rows per stored table, from `levain status --json`.
 pub fn table_rows(data: &Path) -> Value {
     json(data, &["status", "--json"])["tables"].clone()

@@ -98,17 +98,6 @@ fn write(dir: &Path, name: &str, v: &Value) -> PathBuf {
     p
 }
 
-fn rejects(summary: &Value) -> Vec<Value> {
-    let Some(path) = summary["rejects_file"].as_str() else {
-        return Vec::new();
-    };
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 fn latest_posts() -> Value {
     let mut overlap = post(73, 4, "anne", "<p>À samedi.</p>", Some((3, "carla")));
     let mut fresh = post(90, 2, "dan", "<p>Quelqu'un a une clé à rayons ?</p>", None);

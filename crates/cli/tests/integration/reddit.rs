@@ -7,17 +7,6 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
-fn rejects(summary: &Value) -> Vec<Value> {
-    let Some(path) = summary["rejects_file"].as_str() else {
-        return Vec::new();
-    };
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 fn submission(id: &str, author: &str, sub: &str, t: i64, title: &str, selftext: &str) -> Value {
     json!({
         "id": id, "name": format!("t3_{id}"), "author": author, "created_utc": t,

@@ -13,18 +13,10 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn roi_adds_up_from_spend_cohorts_and_conversion_rows() {
     let dir = tempfile::tempdir().unwrap();
-    let out = synth(dir.path(), 2, 500, "small");
+    let out = community_with_own(dir.path(), 2, 500);
     let data = dir.path().join("store");
-    import(&data, &[out.to_str().unwrap()]);
     let truth: Value =
         serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
-    for o in truth["own"].as_array().unwrap() {
-        assert!(
-            levain(&data, &["own", "add", o["account"].as_str().unwrap()])
-                .status
-                .success()
-        );
-    }
     let r = json(&data, &["roi", "--json"]);
     assert!(r["sources_without_suspicious"].is_null(), "no verdicts yet");
     let sources: BTreeMap<String, &Value> = r["sources"]
@@ -175,18 +167,8 @@ fn roi_adds_up_from_spend_cohorts_and_conversion_rows() {
 #[test]
 fn projections_keep_their_scenarios_ordered_and_their_bands_around_the_value() {
     let dir = tempfile::tempdir().unwrap();
-    let out = synth(dir.path(), 3, 700, "small");
+    community_with_own(dir.path(), 3, 700);
     let data = dir.path().join("store");
-    import(&data, &[out.to_str().unwrap()]);
-    let truth: Value =
-        serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
-    for o in truth["own"].as_array().unwrap() {
-        assert!(
-            levain(&data, &["own", "add", o["account"].as_str().unwrap()])
-                .status
-                .success()
-        );
-    }
     let p = json(&data, &["project", "--horizon", "12", "--json"]);
     let scenarios = p["scenarios"].as_array().unwrap();
     assert_eq!(scenarios.len(), 2, "no organic cost set: {}", p["notes"]);
