@@ -306,7 +306,7 @@ pub fn conversations(
         questions.truncate(opts.limit);
     }
 
-    let friends = friends(engine, own, opts)?;
+    let friends = friends(engine, own, &opts.listed_friends, &opts.personal)?;
     let friends_share = friends_share(engine, own, filters, opts, &friends)?;
     Ok(Conversations {
         sentiment,
@@ -359,9 +359,15 @@ fn own_names(engine: &Engine, own: &[String]) -> Result<Vec<String>> {
     Ok(names.into_iter().collect())
 }
 
-fn friends(engine: &Engine, own: &[String], opts: &ConversationOptions) -> Result<Friends> {
-    let mut accounts: Vec<Friend> = opts
-        .listed_friends
+/// The friends listed by the user and, with a personal account among `own`,
+/// the detected ones (see the module doc), each with why.
+pub fn friends(
+    engine: &Engine,
+    own: &[String],
+    listed_friends: &BTreeSet<String>,
+    personal: &BTreeSet<String>,
+) -> Result<Friends> {
+    let mut accounts: Vec<Friend> = listed_friends
         .iter()
         .map(|a| Friend {
             account: a.clone(),
@@ -369,8 +375,7 @@ fn friends(engine: &Engine, own: &[String], opts: &ConversationOptions) -> Resul
             why: "listed by you (`levain friends add`)".into(),
         })
         .collect();
-    let personal: Vec<String> = opts
-        .personal
+    let personal: Vec<String> = personal
         .iter()
         .filter(|p| own.contains(p))
         .cloned()
@@ -453,7 +458,7 @@ fn friends(engine: &Engine, own: &[String], opts: &ConversationOptions) -> Resul
             e.1.insert(m);
         }
         for (account, since) in candidates {
-            if opts.listed_friends.contains(&account) {
+            if listed_friends.contains(&account) {
                 continue;
             }
             let Some((first, active)) = months.get(&account) else {

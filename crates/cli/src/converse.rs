@@ -3,15 +3,25 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use levain_analytics::conversations::{ConversationOptions, Conversations, conversations};
+use levain_analytics::conversations::{ConversationOptions, Conversations, conversations, friends};
 use levain_analytics::project::{Projection, project};
 use levain_analytics::roi::{OrganicCost, Roi, roi};
 use levain_analytics::settings::{self, SETTINGS, Weights};
 use levain_store::Store;
+use levain_store::manifest::Manifest;
 use levain_store::query::Engine;
 
 use crate::audience::FilterArgs;
 use crate::util::{print_json, thousands};
+
+/// The store's manifest, a query engine over it, and the own accounts.
+fn open(data: &Path) -> anyhow::Result<(Manifest, Engine, Vec<String>)> {
+    let store = Store::open(data)?;
+    let manifest = store.manifest()?;
+    let engine = Engine::new(store.root(), &manifest)?;
+    let own = manifest.own.iter().cloned().collect();
+    Ok((manifest, engine, own))
+}
 
 #[derive(clap::Args)]
 pub struct ConversationArgs {
@@ -23,11 +33,8 @@ pub struct ConversationArgs {
 }
 
 pub fn run_conversations(data: &Path, args: ConversationArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open(data)?;
-    let manifest = store.manifest()?;
-    let engine = Engine::new(store.root(), &manifest)?;
+    let (manifest, engine, own) = open(data)?;
     args.filters.warn_if_stale(data);
-    let own: Vec<String> = manifest.own.iter().cloned().collect();
     let opts = ConversationOptions {
         limit: args.limit,
         weights: Weights::from_settings(&manifest.settings),
@@ -185,22 +192,13 @@ pub fn run_friends(data: &Path, args: FriendsArgs) -> anyhow::Result<ExitCode> {
             eprintln!("{key} is no longer in your friends list.");
         }
         FriendsAction::List { json } => {
-            let store = Store::open(data)?;
-            let manifest = store.manifest()?;
-            let engine = Engine::new(store.root(), &manifest)?;
-            let own: Vec<String> = manifest.own.iter().cloned().collect();
-            let opts = ConversationOptions {
-                limit: 1,
-                weights: Weights::from_settings(&manifest.settings),
-                listed_friends: manifest.friends.clone(),
-                personal: manifest.personal.clone(),
-            };
-            let report = conversations(&engine, &own, &Default::default(), &opts)?;
+            let (manifest, engine, own) = open(data)?;
+            let friends = friends(&engine, &own, &manifest.friends, &manifest.personal)?;
             if json {
-                print_json(&report.friends)?;
+                print_json(&friends)?;
             } else {
-                println!("{}", report.friends.note);
-                for f in &report.friends.accounts {
+                println!("{}", friends.note);
+                for f in &friends.accounts {
                     println!("  {} ({}): {}", f.account, f.source, f.why);
                 }
             }
@@ -302,11 +300,8 @@ pub struct RoiArgs {
 }
 
 pub fn run_roi(data: &Path, args: RoiArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open(data)?;
-    let manifest = store.manifest()?;
-    let engine = Engine::new(store.root(), &manifest)?;
+    let (manifest, engine, own) = open(data)?;
     args.filters.warn_if_stale(data);
-    let own: Vec<String> = manifest.own.iter().cloned().collect();
     let report = roi(
         &engine,
         &own,
@@ -390,11 +385,8 @@ pub struct ProjectArgs {
 }
 
 pub fn run_project(data: &Path, args: ProjectArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open(data)?;
-    let manifest = store.manifest()?;
-    let engine = Engine::new(store.root(), &manifest)?;
+    let (manifest, engine, own) = open(data)?;
     args.filters.warn_if_stale(data);
-    let own: Vec<String> = manifest.own.iter().cloned().collect();
     let report = project(
         &engine,
         &own,

@@ -531,6 +531,16 @@ impl Out<'_, '_> {
             .push(Reject::new(line, class, detail, raw.get().as_bytes()));
     }
 
+    /// `what` held bytes that are not UTF-8.
+    fn reject_encoding(&mut self, line: u64, what: &str, raw: &RawValue) {
+        self.reject(
+            line,
+            "wrong encoding",
+            format!("{what} is not valid UTF-8; save the document again, or convert it to UTF-8"),
+            raw,
+        );
+    }
+
     fn user(&mut self, username: &str, name: Option<&str>, at: i64, line: u64) -> String {
         let account = self.forum.account(username);
         let native = account.split_once(':').map_or("", |x| x.1);
@@ -570,14 +580,7 @@ impl Out<'_, '_> {
         }
         self.parsed.records += 1;
         if bad {
-            self.reject(
-                line,
-                "wrong encoding",
-                format!(
-                    "{what} is not valid UTF-8; save the document again, or convert it to UTF-8"
-                ),
-                raw,
-            );
+            self.reject_encoding(line, what, raw);
             return;
         }
         let topic_id = p.topic_id.or(topic.id);
@@ -736,14 +739,7 @@ impl Out<'_, '_> {
         }
         self.parsed.records += 1;
         if bad {
-            self.reject(
-                line,
-                "wrong encoding",
-                format!(
-                    "{what} is not valid UTF-8; save the document again, or convert it to UTF-8"
-                ),
-                raw,
-            );
+            self.reject_encoding(line, &what, raw);
             return;
         }
         let (Some(liker), Some(topic), Some(number), Some(when)) = (
@@ -808,12 +804,7 @@ impl Out<'_, '_> {
             }
         };
         if bad {
-            self.reject(
-                line,
-                "wrong encoding",
-                "the profile is not valid UTF-8; save it again, or convert it to UTF-8".into(),
-                raw,
-            );
+            self.reject_encoding(line, "the profile", raw);
             return;
         }
         let Some(username) = nonempty(&u.username) else {
