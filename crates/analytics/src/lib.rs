@@ -16,6 +16,10 @@
 //!   follower, engagement and attributed conversions, per campaign and organic.
 //! - [`project`]: the audience months ahead under three budget scenarios,
 //!   with bootstrap bands.
+//! - [`topics`]: topics discovered from co-occurring hashtags, keywords and
+//!   links, and the user's own, with volume and own posts.
+//! - [`venues`]: where those topics are discussed, how fast it grows, and
+//!   our share of voice there: the gaps, best opportunity first.
 //! - [`settings`]: `levain config` keys, such as the quality weights.
 //! - [`fraud`]: fake-engagement verdicts with reasons (the detectors live in
 //!   `levain-detect`); `--exclude-suspicious` everywhere uses them.
@@ -37,6 +41,8 @@ pub mod fraud;
 pub mod project;
 pub mod roi;
 pub mod settings;
+pub mod topics;
+pub mod venues;
 
 use datafusion::arrow::array::RecordBatch;
 use levain_store::query::Engine;

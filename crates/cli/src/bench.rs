@@ -30,6 +30,10 @@ pub enum Bench {
     /// The projection backtested: fitted on the first half of generated
     /// three-year communities, scored on the second (MAPE, band coverage).
     Project(crate::bench_project::ProjectArgs),
+    /// Discovered topics against the generator's planted ones (purity,
+    /// adjusted Rand, NMI; beside hashtags alone) and the planted venue gaps
+    /// among `venues`' top cells, over several seeds.
+    Topics(crate::bench_topics::TopicsBenchArgs),
 }
 
 /// The generated community a benchmark runs on, made once and kept.
@@ -87,6 +91,7 @@ pub fn run(b: Bench) -> anyhow::Result<ExitCode> {
         Bench::Detect(a) => crate::bench_detect::run(a),
         Bench::Sentiment(a) => crate::bench_sentiment::run(a),
         Bench::Project(a) => crate::bench_project::run(a),
+        Bench::Topics(a) => crate::bench_topics::run(a),
     }
 }
 

@@ -303,6 +303,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     )?;
     crate::converse::print_roi(&roi);
 
+    println!(
+        "\n14. Topics, and where they are discussed without us (levain topics, levain venues):"
+    );
+    crate::topics::demo_step(&store, &input, &truth, &own)?;
+
     println!("\nDone in {:.1} s.", started.elapsed().as_secs_f64());
     match &args.keep {
         Some(dir) => println!(

@@ -6,6 +6,7 @@ mod bench;
 mod bench_detect;
 mod bench_project;
 mod bench_sentiment;
+mod bench_topics;
 mod converse;
 mod demo;
 mod fraud;
@@ -13,6 +14,7 @@ mod import;
 mod own;
 mod query;
 mod synth;
+mod topics;
 mod util;
 
 use std::path::PathBuf;
@@ -139,6 +141,15 @@ enum Command {
     /// real|fake` overrides a verdict for good.
     #[command(verbatim_doc_comment)]
     Fraud(fraud::Args),
+    /// Define or forget a topic of yours (`levain topic add NAME --terms a,b,#c`).
+    Topic(topics::TopicArgs),
+    /// Topics, yours and discovered from hashtags, keywords and links that
+    /// occur together, with their volume per month and your posts in each.
+    Topics(topics::TopicsArgs),
+    /// Where your topics are discussed (subreddits, forum categories,
+    /// hashtags, blogs), how fast it grows and your share of voice there:
+    /// the gaps, best opportunity first.
+    Venues(topics::VenuesArgs),
     /// Merge small segments and key runs into large ones (faster queries and imports).
     Compact(query::CompactArgs),
     /// Generate a community with known ground truth, in real export formats.
@@ -188,6 +199,9 @@ fn main() -> ExitCode {
         Command::Roi(a) => converse::run_roi(&cli.data, a),
         Command::Project(a) => converse::run_project(&cli.data, a),
         Command::Fraud(a) => fraud::run(&cli.data, a),
+        Command::Topic(a) => topics::run_topic(&cli.data, a),
+        Command::Topics(a) => topics::run_topics(&cli.data, a),
+        Command::Venues(a) => topics::run_venues(&cli.data, a),
         Command::Synth(a) => synth::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Bench(b) => bench::run(b),

@@ -45,6 +45,10 @@ pub struct Manifest {
     /// `levain config set KEY VALUE`, validated by the CLI's settings table.
     #[serde(default)]
     pub settings: BTreeMap<String, String>,
+    /// Topics the user defined (`levain topic add NAME --terms …`): name →
+    /// terms as written (`velotaf`, `#vélocargo`, `example.org`).
+    #[serde(default)]
+    pub topics: BTreeMap<String, Vec<String>>,
 }
 
 impl Default for Manifest {
@@ -62,6 +66,7 @@ impl Default for Manifest {
             personal: BTreeSet::new(),
             friends: BTreeSet::new(),
             settings: BTreeMap::new(),
+            topics: BTreeMap::new(),
         }
     }
 }

@@ -187,6 +187,10 @@ impl Writer {
         &mut self.manifest.settings
     }
 
+    pub fn topics_mut(&mut self) -> &mut BTreeMap<String, Vec<String>> {
+        &mut self.manifest.topics
+    }
+
     fn new_file_stem(&mut self, table: Table, tag: &str) -> Result<(String, PathBuf)> {
         let dir = self.root.join("tables").join(table.name());
         io(&dir, fs::create_dir_all(&dir))?;

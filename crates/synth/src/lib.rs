@@ -20,6 +20,9 @@
 //! The workshop's blog is written as a WordPress export and its RSS feed,
 //! with labelled reader comments, answers, pingbacks and spam ([`TruthBlog`]).
 //!
+//! Subreddits discuss the topics too (`reddit-venues.ndjson`, a Pushshift
+//! dump), some growing without us: the venue gaps ([`TruthVenues`]).
+//!
 //! Conversions (`conversions.csv`) come from tagged links in own posts, from
 //! campaigns, and directly, with no attribution.
 //!
@@ -33,11 +36,13 @@ mod jetstream;
 mod sim;
 pub mod text;
 mod truth;
+mod venues;
 
 pub use blog::TruthBlog;
 pub use ids::{cid, did, tid};
 pub use sim::{Config, Scale};
 pub use truth::{Counts, Truth, TruthCampaign, TruthConversion, TruthGroup};
+pub use venues::{OWN_REDDIT, TruthVenue, TruthVenues};
 
 use std::path::{Path, PathBuf};
 
@@ -70,6 +75,8 @@ pub const TRUTH_FILE: &str = "truth.json";
 /// The blog, as WordPress exports it (Tools → Export) and as its RSS feed.
 pub const BLOG_EXPORT_FILE: &str = "blog-wordpress-export.xml";
 pub const BLOG_FEED_FILE: &str = "blog-feed.xml";
+/// Subreddits on the topics, as a Pushshift/Arctic Shift dump.
+pub const REDDIT_FILE: &str = "reddit-venues.ndjson";
 
 /// Generates the community into `out` (created if needed).
 pub fn generate(out: &Path, config: &Config) -> Result<Output, SynthError> {
@@ -104,6 +111,15 @@ pub fn generate_with_progress(
     let feed_path = out.join(BLOG_FEED_FILE);
     std::fs::write(&feed_path, feed).map_err(io(&feed_path))?;
     truth.blog = Some(blog);
+    let (dump, venues) = venues::generate(
+        config.seed,
+        sim::START,
+        sim::simulated_days(config),
+        config.scale.factor(),
+    );
+    let reddit = out.join(REDDIT_FILE);
+    std::fs::write(&reddit, dump).map_err(io(&reddit))?;
+    truth.venues = Some(venues);
     let bytes = writer.finish().map_err(io(&jetstream))?;
     std::fs::write(&campaigns, truth.campaigns_csv()).map_err(io(&campaigns))?;
     let conversions = out.join(CONVERSIONS_FILE);

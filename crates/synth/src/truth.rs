@@ -35,6 +35,10 @@ pub struct Truth {
     /// The blog (WordPress export and feed); absent from older truth files.
     #[serde(default)]
     pub blog: Option<crate::TruthBlog>,
+    /// Subreddits discussing the topics (`reddit-venues.ndjson`) and each
+    /// Reddit post's planted topic; absent from older truth files.
+    #[serde(default)]
+    pub venues: Option<crate::TruthVenues>,
     pub counts: Counts,
 }
 

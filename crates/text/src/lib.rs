@@ -12,6 +12,8 @@
 //!   whether it is a critique of us, and the sentence that says so.
 //! - [`Analyzer::is_question`]: whether the reply asks us something real.
 //! - [`detect_lang`]: French or English, for short texts.
+//! - [`Terms`]: hashtags, keywords (stems without stop words) and linked
+//!   sites of a post, which topics are made of.
 //! - [`eval`]: the labelled dev and test sets and the figures we publish.
 //!
 //! How sentiment is decided is described in `sentiment.rs`; questions in
@@ -23,11 +25,13 @@ mod lang;
 mod lexicon;
 mod question;
 mod sentiment;
+mod terms;
 mod token;
 
 pub use lang::{Lang, detect_lang};
 pub use lexicon::LexiconError;
 pub use sentiment::{Polarity, Sentiment};
+pub use terms::{Term, Terms};
 
 use analysis::{Analysis, OwnNames};
 use lexicon::Lexicons;

@@ -26,3 +26,5 @@ mod reddit;
 mod store;
 // The generator: determinism and agreement with its ground truth.
 mod synth;
+// Topics (discovered and user-defined) and venue gaps on planted data.
+mod topics;
