@@ -17,6 +17,10 @@
 //! - [`project`]: the audience months ahead under three budget scenarios,
 //!   with bootstrap bands.
 //! - [`settings`]: `levain config` keys, such as the quality weights.
+//! - [`amplifiers`]: who reshares own posts and what their reshares bring,
+//!   ranked by a personalised, time-decayed centrality (`levain-graph`).
+//! - [`suggest`]: accounts not yet in touch, close to the amplifiers and
+//!   the core (circle of trust and SALSA, as Twitter's "Who to Follow").
 //! - [`fraud`]: fake-engagement verdicts with reasons (the detectors live in
 //!   `levain-detect`); `--exclude-suspicious` everywhere uses them.
 //!
@@ -27,6 +31,7 @@
 //! campaigns, acquisitions) come back into Rust.
 
 pub mod actions;
+pub mod amplifiers;
 pub mod cadence;
 pub mod campaigns;
 pub mod cohorts;
@@ -37,6 +42,7 @@ pub mod fraud;
 pub mod project;
 pub mod roi;
 pub mod settings;
+pub mod suggest;
 
 use datafusion::arrow::array::RecordBatch;
 use levain_store::query::Engine;
