@@ -21,6 +21,10 @@
 //! - [`venues`]: where those topics are discussed, how fast it grows, and
 //!   our share of voice there: the gaps, best opportunity first.
 //! - [`settings`]: `levain config` keys, such as the quality weights.
+//! - [`amplifiers`]: who reshares own posts and what their reshares bring,
+//!   ranked by a personalised, time-decayed centrality (`levain-graph`).
+//! - [`suggest`]: accounts not yet in touch, close to the amplifiers and
+//!   the core (circle of trust and SALSA, as Twitter's "Who to Follow").
 //! - [`fraud`]: fake-engagement verdicts with reasons (the detectors live in
 //!   `levain-detect`); `--exclude-suspicious` everywhere uses them.
 //!
@@ -31,6 +35,7 @@
 //! campaigns, acquisitions) come back into Rust.
 
 pub mod actions;
+pub mod amplifiers;
 pub mod cadence;
 pub mod campaigns;
 pub mod cohorts;
@@ -43,6 +48,7 @@ pub mod roi;
 pub mod settings;
 pub mod topics;
 pub mod venues;
+pub mod suggest;
 
 use datafusion::arrow::array::RecordBatch;
 use levain_store::query::Engine;

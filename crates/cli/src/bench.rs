@@ -34,6 +34,13 @@ pub enum Bench {
     /// adjusted Rand, NMI; beside hashtags alone) and the planted venue gaps
     /// among `venues`' top cells, over several seeds.
     Topics(crate::bench_topics::TopicsBenchArgs),
+    /// The amplifier ranking against the generator's planted amplifiers
+    /// (NDCG@20, fakes out of the top 20) and `suggest`'s recall@k on the
+    /// hidden last third of the data, over several seeds.
+    Rank(crate::bench_rank::RankArgs),
+    /// Personalised PageRank on a 10⁷-edge graph beside python-igraph and
+    /// networkx: time, peak memory and agreement of the scores.
+    Pagerank(crate::bench_pagerank::PagerankArgs),
 }
 
 /// The generated community a benchmark runs on, made once and kept.
@@ -92,11 +99,13 @@ pub fn run(b: Bench) -> anyhow::Result<ExitCode> {
         Bench::Sentiment(a) => crate::bench_sentiment::run(a),
         Bench::Project(a) => crate::bench_project::run(a),
         Bench::Topics(a) => crate::bench_topics::run(a),
+        Bench::Rank(a) => crate::bench_rank::run(a),
+        Bench::Pagerank(a) => crate::bench_pagerank::run(a),
     }
 }
 
 /// Runs `levain ARGS…` as a child; returns (seconds, peak RSS bytes, stdout).
-fn child(args: &[&str]) -> anyhow::Result<(f64, u64, String)> {
+pub(crate) fn child(args: &[&str]) -> anyhow::Result<(f64, u64, String)> {
     let exe = std::env::current_exe()?;
     let started = Instant::now();
     let mut c = Command::new(exe)

@@ -4,7 +4,9 @@
 mod audience;
 mod bench;
 mod bench_detect;
+mod bench_pagerank;
 mod bench_project;
+mod bench_rank;
 mod bench_sentiment;
 mod bench_topics;
 mod converse;
@@ -13,6 +15,7 @@ mod fraud;
 mod import;
 mod own;
 mod query;
+mod rank;
 mod synth;
 mod topics;
 mod util;
@@ -133,6 +136,12 @@ enum Command {
     /// Settings, such as the quality weights of engagement kinds
     /// (`levain config set weights.reply 5`).
     Config(converse::ConfigArgs),
+    /// Who reshares your posts and what their reshares bring, best first,
+    /// each with its reasons (a personalised, time-decayed ranking).
+    Amplifiers(rank::AmplifierArgs),
+    /// Whom to engage next: accounts not yet in touch with you, close to
+    /// your amplifiers and core, each with the reason.
+    Suggest(rank::SuggestArgs),
     /// Fake engagement in your audience: like farms, dense blocks, bought
     /// followers, pods, follow rings and bots, each verdict explained.
     ///
@@ -198,6 +207,8 @@ fn main() -> ExitCode {
         Command::Config(a) => converse::run_config(&cli.data, a),
         Command::Roi(a) => converse::run_roi(&cli.data, a),
         Command::Project(a) => converse::run_project(&cli.data, a),
+        Command::Amplifiers(a) => rank::run_amplifiers(&cli.data, a),
+        Command::Suggest(a) => rank::run_suggest(&cli.data, a),
         Command::Fraud(a) => fraud::run(&cli.data, a),
         Command::Topic(a) => topics::run_topic(&cli.data, a),
         Command::Topics(a) => topics::run_topics(&cli.data, a),
