@@ -3,9 +3,10 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use levain_analytics::amplifiers::{AmplifierOptions, Amplifiers, amplifiers};
+use levain_analytics::amplifiers::{AmplifierOptions, Amplifiers, Scope, amplifiers};
+use levain_analytics::topics::topic_post_keys;
 use levain_analytics::suggest::{SuggestOptions, Suggestions, suggest};
-use levain_store::Store;
+use levain_store::{Manifest, Store};
 use levain_store::query::Engine;
 
 use crate::audience::FilterArgs;
@@ -15,6 +16,10 @@ use crate::util::print_json;
 pub struct AmplifierArgs {
     #[command(flatten)]
     filters: FilterArgs,
+    /// Rank on one topic's own posts (a user topic or a discovered one, as
+    /// `levain topics` names it) instead of all of them.
+    #[arg(long)]
+    topic: Option<String>,
     /// Half-life of a reshare's weight, in days: older reshares count less.
     #[arg(long, default_value_t = 180.0)]
     half_life_days: f64,
@@ -35,11 +40,12 @@ pub struct SuggestArgs {
     limit: usize,
 }
 
-fn open(data: &Path) -> anyhow::Result<(Engine, Vec<String>)> {
+fn open(data: &Path) -> anyhow::Result<(Manifest, Engine, Vec<String>)> {
     let store = Store::open(data)?;
     let manifest = store.manifest()?;
     let engine = Engine::new(store.root(), &manifest)?;
-    Ok((engine, manifest.own.into_iter().collect()))
+    let own = manifest.own.iter().cloned().collect();
+    Ok((manifest, engine, own))
 }
 
 pub fn run_amplifiers(data: &Path, a: AmplifierArgs) -> anyhow::Result<ExitCode> {
@@ -48,14 +54,25 @@ pub fn run_amplifiers(data: &Path, a: AmplifierArgs) -> anyhow::Result<ExitCode>
         "--half-life-days must be above 0 (got {})",
         a.half_life_days
     );
-    let (engine, own) = open(data)?;
+    let (manifest, engine, own) = open(data)?;
     a.filters.warn_if_stale(data);
+    let filters = a.filters.filters()?;
+    let scope = match &a.topic {
+        Some(name) => {
+            let keys = topic_post_keys(&engine, &own, &manifest.topics, &filters, name)?;
+            Some(Scope {
+                name: name.clone(),
+                posts: keys.own_posts,
+            })
+        }
+        None => None,
+    };
     let o = AmplifierOptions {
         half_life_days: a.half_life_days,
-        scope: None,
+        scope,
         limit: a.limit,
     };
-    let report = amplifiers(&engine, &own, &a.filters.filters()?, &o)?;
+    let report = amplifiers(&engine, &own, &filters, &o)?;
     if a.filters.json {
         print_json(&report)?;
     } else {
@@ -100,7 +117,7 @@ pub fn print_amplifiers(r: &Amplifiers) {
 }
 
 pub fn run_suggest(data: &Path, a: SuggestArgs) -> anyhow::Result<ExitCode> {
-    let (engine, own) = open(data)?;
+    let (_, engine, own) = open(data)?;
     a.filters.warn_if_stale(data);
     let o = SuggestOptions {
         circle: a.circle,
