@@ -255,10 +255,10 @@ pub fn amplifiers(
         });
         let mut reasons = vec![
             format!(
-                "reshared or quoted {} of {scope} {} time{} ({recent_n} in the 90 days before {})",
-                distinct.len(),
-                reshares,
+                "reshared or quoted {scope} {reshares} time{} ({} different post{}; {recent_n} in the 90 days before {})",
                 plural(reshares),
+                distinct.len(),
+                plural(distinct.len() as u64),
                 &rfc3339(end)[..10]
             ),
             format!(

@@ -22,7 +22,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use datafusion::arrow::array::{Array, AsArray};
-use datafusion::arrow::datatypes::Int64Type;
+use datafusion::arrow::datatypes::{Float64Type, Int64Type};
 use levain_graph::{Bipartite, GraphBuilder, PageRankOptions, SalsaOptions, pagerank, salsa};
 use levain_store::query::Engine;
 use serde::Serialize;
@@ -33,6 +33,9 @@ use crate::{AnalyticsError, Filters, Result};
 pub struct SuggestOptions {
     /// Accounts in the circle of trust.
     pub circle: usize,
+    /// Half-life of an interaction's weight, in days: what happened lately
+    /// says more about who is close now.
+    pub half_life_days: f64,
     /// Suggestions listed.
     pub limit: usize,
 }
@@ -41,6 +44,7 @@ impl Default for SuggestOptions {
     fn default() -> Self {
         SuggestOptions {
             circle: 200,
+            half_life_days: 90.0,
             limit: 50,
         }
     }
@@ -75,6 +79,8 @@ struct Edge {
     /// The resharer a like came through.
     via: Option<u32>,
     n: u64,
+    /// The interactions' time-decayed weight.
+    w: f64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -114,9 +120,16 @@ struct Interactions {
     edges: Vec<Edge>,
 }
 
-fn load(engine: &Engine, filters: &Filters) -> Result<Interactions> {
+fn load(engine: &Engine, filters: &Filters, half_life_days: f64) -> Result<Interactions> {
+    let end = match (crate::data_end(engine)?, filters.to) {
+        (Some(e), Some(t)) => e.min(t - 1),
+        (Some(e), None) => e,
+        (None, _) => 0,
+    };
+    let half_life = (half_life_days.max(1e-3) * 86_400e6) as i64;
     let sql = format!(
-        "SELECT e.actor, e.target_account, e.kind, r.actor AS via_actor, count(*) AS n
+        "SELECT e.actor, e.target_account, e.kind, r.actor AS via_actor, count(*) AS n,
+                sum(power(0.5, CAST({end} - CAST(e.at AS BIGINT) AS DOUBLE) / {half_life})) AS w
          FROM interactions_raw e
          LEFT JOIN (SELECT record, actor FROM interactions_raw WHERE kind = 'reshare') r ON e.via = r.record
          WHERE e.kind IN ('follow', 'like', 'reshare', 'quote', 'reply')
@@ -144,6 +157,7 @@ fn load(engine: &Engine, filters: &Filters) -> Result<Interactions> {
         let kind = b.column(2).as_string::<i32>();
         let via = b.column(3).as_string::<i32>();
         let n = b.column(4).as_primitive::<Int64Type>();
+        let w = b.column(5).as_primitive::<Float64Type>();
         for r in 0..b.num_rows() {
             let Some(k) = Kind::parse(kind.value(r)) else {
                 continue;
@@ -154,6 +168,7 @@ fn load(engine: &Engine, filters: &Filters) -> Result<Interactions> {
                 kind: k,
                 via: (!via.is_null(r)).then(|| intern(via.value(r))),
                 n: n.value(r).max(0) as u64,
+                w: w.value(r),
             });
         }
         Ok(())
@@ -177,7 +192,7 @@ fn touches(e: &Edge, is_own: &[bool]) -> Option<u32> {
 /// Accounts in touch with an own account in the period `filters` selects
 /// (see the module's definition).
 pub fn in_touch(engine: &Engine, own: &[String], filters: &Filters) -> Result<BTreeSet<String>> {
-    let g = load(engine, filters)?;
+    let g = load(engine, filters, SuggestOptions::default().half_life_days)?;
     let is_own = own_flags(&g.names, own);
     Ok(g.edges
         .iter()
@@ -283,7 +298,7 @@ fn rank(
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
-    let g = load(engine, filters)?;
+    let g = load(engine, filters, o.half_life_days)?;
     let n = g.names.len();
     let is_own = own_flags(&g.names, own);
     let mut touched = vec![false; n];
@@ -308,12 +323,11 @@ fn rank(
     // resharer to those who liked through it.
     let mut b = GraphBuilder::new(n as u32);
     for e in &g.edges {
-        let w = e.kind.weight() * e.n as f64;
-        b.add(e.target, e.actor, w);
+        b.add(e.target, e.actor, e.kind.weight() * e.w);
         if let Some(v) = e.via
             && v != e.actor
         {
-            b.add(v, e.actor, e.n as f64);
+            b.add(v, e.actor, e.w);
         }
     }
     let graph = b.build();
@@ -353,7 +367,7 @@ fn rank(
         ];
         for (hub, cand, role) in pairs {
             if let (Some(&h), Some(&c)) = (hub_of.get(&hub), auth_of.get(&cand)) {
-                links.entry((h, c)).or_default().add(role, e.n);
+                links.entry((h, c)).or_default().add(role, e.n, e.w);
             }
         }
         if let Some(v) = e.via
@@ -441,6 +455,8 @@ enum Role {
 
 #[derive(Default)]
 struct Link {
+    /// Time-decayed weight of the link (reshares count three times).
+    decayed: f64,
     reshared: u64,
     liked_or_replied: u64,
     followed: u64,
@@ -449,7 +465,9 @@ struct Link {
 }
 
 impl Link {
-    fn add(&mut self, role: Role, n: u64) {
+    fn add(&mut self, role: Role, n: u64, w: f64) {
+        let resharing = matches!(role, Role::EngagedWithCircle(Kind::Reshare | Kind::Quote));
+        self.decayed += if resharing { 3.0 * w } else { w };
         match role {
             Role::EngagedWithCircle(Kind::Reshare | Kind::Quote) => self.reshared += n,
             Role::EngagedWithCircle(Kind::Follow) => self.followed += n,
@@ -460,11 +478,7 @@ impl Link {
     }
 
     fn weight(&self) -> f64 {
-        3.0 * self.reshared as f64
-            + self.liked_or_replied as f64
-            + self.followed as f64
-            + self.engaged_by as f64
-            + self.liked_through as f64
+        self.decayed
     }
 }
 

@@ -9,13 +9,22 @@ EDGES: `src<TAB>dst` lines of integer ids in 0..NODES; SEEDS: one id a line
 (uniform restart over them). networkx stops when its L1 change is below
 NODES * tol, so it is given TOL / NODES to stop where levain does (L1 < TOL).
 Writes the NODES scores as little-endian float64 to OUT and prints JSON:
-{"library", "version", "load_s", "build_s", "pagerank_s"}.
+{"library", "version", "load_s", "build_s", "pagerank_s", "peak_rss_mb"}
+(peak_rss_mb from VmHWM: this process's own high-water mark).
 """
 import json
 import sys
 import time
 
 import numpy as np
+
+
+def peak_rss_mb():
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / 1e6
+    return 0.0
 
 
 def main():
@@ -63,7 +72,8 @@ def main():
         raise SystemExit(f"unknown library {lib!r}: give igraph or networkx")
     np.asarray(scores, dtype="<f8").tofile(out)
     print(json.dumps({"library": lib, "version": version, "load_s": load_s,
-                      "build_s": build_s, "pagerank_s": pagerank_s}))
+                      "build_s": build_s, "pagerank_s": pagerank_s,
+                      "peak_rss_mb": peak_rss_mb()}))
 
 
 if __name__ == "__main__":

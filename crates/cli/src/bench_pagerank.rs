@@ -3,7 +3,7 @@
 //! file, each in its own process (time and peak memory), with the largest
 //! per-node difference between their scores.
 
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
@@ -55,6 +55,7 @@ struct Solved {
     pagerank_s: f64,
     iterations: u32,
     graph_mb: f64,
+    peak_rss_mb: f64,
 }
 
 #[derive(Deserialize)]
@@ -63,6 +64,7 @@ struct Peer {
     load_s: f64,
     build_s: f64,
     pagerank_s: f64,
+    peak_rss_mb: f64,
 }
 
 struct Run {
@@ -116,14 +118,14 @@ pub fn run(a: PagerankArgs) -> anyhow::Result<ExitCode> {
             .arg(&seed_file)
             .arg(nodes.to_string())
             .arg(&out);
-        let (_, rss, stdout) = measure(cmd)?;
+        let stdout = measure(cmd)?;
         let s: Solved = serde_json::from_str(&stdout)?;
         runs.push(Run {
             name: format!("levain ({} iterations)", s.iterations),
             load_s: s.load_s,
             build_s: s.build_s,
             pagerank_s: s.pagerank_s,
-            peak_rss_mb: rss as f64 / 1e6,
+            peak_rss_mb: s.peak_rss_mb,
             scores: read_scores(&out, nodes)?,
         });
         for lib in ["igraph", "networkx"] {
@@ -146,14 +148,14 @@ pub fn run(a: PagerankArgs) -> anyhow::Result<ExitCode> {
                 .arg(TOL.to_string())
                 .arg(&out);
             match measure(cmd) {
-                Ok((_, rss, stdout)) => {
+                Ok(stdout) => {
                     let p: Peer = serde_json::from_str(&stdout)?;
                     runs.push(Run {
                         name: format!("{lib} {}", p.version),
                         load_s: p.load_s,
                         build_s: p.build_s,
                         pagerank_s: p.pagerank_s,
-                        peak_rss_mb: rss as f64 / 1e6,
+                        peak_rss_mb: p.peak_rss_mb,
                         scores: read_scores(&out, nodes)?,
                     });
                 }
@@ -226,27 +228,31 @@ fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// Runs `cmd`; returns (seconds, peak RSS bytes, stdout).
-fn measure(mut cmd: Command) -> anyhow::Result<(f64, u64, String)> {
-    let started = Instant::now();
-    let mut c = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
-    let mut out = String::new();
-    let mut err = String::new();
-    c.stdout.take().expect("piped").read_to_string(&mut out)?;
-    c.stderr.take().expect("piped").read_to_string(&mut err)?;
-    let mut status = 0;
-    // SAFETY: rusage is plain data; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = c.id() as libc::pid_t;
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let secs = started.elapsed().as_secs_f64();
-    if r != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+/// Runs `cmd` and returns its stdout, or the last line of its stderr.
+/// (Peak memory is reported by each child itself, from VmHWM: a child's
+/// rusage would include this process's own high-water mark.)
+fn measure(mut cmd: Command) -> anyhow::Result<String> {
+    let o = cmd.stdin(Stdio::null()).output()?;
+    if !o.status.success() {
+        let err = String::from_utf8_lossy(&o.stderr);
         anyhow::bail!(
             "{}",
             err.lines().last().unwrap_or("the process failed").trim()
         );
     }
-    Ok((secs, usage.ru_maxrss as u64 * 1024, out))
+    Ok(String::from_utf8(o.stdout)?)
+}
+
+/// This process's peak resident memory (VmHWM), in MB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb * 1024.0 / 1e6)
 }
 
 fn read_scores(path: &Path, nodes: u64) -> anyhow::Result<Vec<f64>> {
@@ -407,6 +413,7 @@ fn solve(edges: &str, seeds: &str, nodes: u32, out: &str) -> anyhow::Result<Exit
             pagerank_s,
             iterations: pr.iterations,
             graph_mb: g.memory_bytes() as f64 / 1e6,
+            peak_rss_mb: peak_rss_mb(),
         })?
     );
     Ok(ExitCode::SUCCESS)

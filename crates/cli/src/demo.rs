@@ -304,7 +304,44 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     crate::converse::print_roi(&roi);
 
     println!(
-        "\n14. Topics, and where they are discussed without us (levain topics, levain venues):"
+        "\n14. Who amplifies you, and whom to engage next (levain amplifiers, levain suggest):"
+    );
+    let amps = levain_analytics::amplifiers::amplifiers(
+        &engine,
+        &own,
+        &Default::default(),
+        &levain_analytics::amplifiers::AmplifierOptions {
+            limit: 5,
+            ..Default::default()
+        },
+    )?;
+    crate::rank::print_amplifiers(&amps);
+    let planted: std::collections::HashSet<&str> = truth
+        .amplifiers
+        .iter()
+        .map(|a| a.account.as_str())
+        .collect();
+    println!(
+        "   {} of these {} are amplifiers the generator planted.",
+        amps.accounts
+            .iter()
+            .filter(|a| planted.contains(a.account.as_str()))
+            .count(),
+        amps.accounts.len()
+    );
+    let next = levain_analytics::suggest::suggest(
+        &engine,
+        &own,
+        &Default::default(),
+        &levain_analytics::suggest::SuggestOptions {
+            limit: 3,
+            ..Default::default()
+        },
+    )?;
+    crate::rank::print_suggestions(&next);
+
+    println!(
+        "\n15. Topics, and where they are discussed without us (levain topics, levain venues):"
     );
     crate::topics::demo_step(&store, &input, &truth, &own)?;
 

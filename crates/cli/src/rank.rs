@@ -35,6 +35,9 @@ pub struct SuggestArgs {
     /// Accounts in the circle of trust (in touch with you, closest first).
     #[arg(long, default_value_t = 200)]
     circle: usize,
+    /// Half-life of an interaction's weight, in days.
+    #[arg(long, default_value_t = 90.0)]
+    half_life_days: f64,
     /// Suggestions listed (0: all).
     #[arg(long, default_value_t = 30)]
     limit: usize,
@@ -119,8 +122,14 @@ pub fn print_amplifiers(r: &Amplifiers) {
 pub fn run_suggest(data: &Path, a: SuggestArgs) -> anyhow::Result<ExitCode> {
     let (_, engine, own) = open(data)?;
     a.filters.warn_if_stale(data);
+    anyhow::ensure!(
+        a.half_life_days > 0.0,
+        "--half-life-days must be above 0 (got {})",
+        a.half_life_days
+    );
     let o = SuggestOptions {
         circle: a.circle,
+        half_life_days: a.half_life_days,
         limit: a.limit,
     };
     let report = suggest(&engine, &own, &a.filters.filters()?, &o)?;

@@ -2,6 +2,9 @@
 
 mod common;
 
+// Amplifiers and suggestions: planted amplifiers first, counts, fraud marks.
+mod amplifiers;
+
 // Engagement and cohorts against an independent computation.
 mod audience;
 // Fake engagement: planted families found, --exclude-suspicious, marks.

@@ -1,0 +1,292 @@
+//! `levain amplifiers` and `levain suggest` on a generated community: the
+//! planted amplifiers come first (NDCG@20 against their strength, no pod
+//! or bot in the top 20), counts match the raw Jetstream lines, fraud
+//! marks demote and `--exclude-suspicious` removes, and suggestions are
+//! never accounts already in touch.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::Value;
+
+use crate::common::*;
+
+/// Reposts and quotes of own posts, and distinct likes through each
+/// repost, by account, read straight from the Jetstream lines.
+struct RawReshares {
+    reshares: HashMap<String, u64>,
+    quotes: HashMap<String, u64>,
+    via_likes: HashMap<String, u64>,
+}
+
+fn raw_reshares(dir: &std::path::Path, own: &BTreeSet<String>) -> RawReshares {
+    let own_dids: Vec<String> = own
+        .iter()
+        .map(|o| o.trim_start_matches("bluesky:").to_owned())
+        .collect();
+    let is_own_uri = |u: &str| {
+        own_dids
+            .iter()
+            .any(|d| u.starts_with(&format!("at://{d}/")))
+    };
+    let mut r = RawReshares {
+        reshares: HashMap::new(),
+        quotes: HashMap::new(),
+        via_likes: HashMap::new(),
+    };
+    // repost uri → its author, then likes through it.
+    let mut reposts: HashMap<String, String> = HashMap::new();
+    let mut likes: BTreeSet<(String, String)> = BTreeSet::new();
+    let text = std::fs::read_to_string(jetstream(dir)).unwrap();
+    for line in text.lines() {
+        let e: Value = serde_json::from_str(line).unwrap();
+        if e["kind"] != "commit" || e["commit"]["operation"] != "create" {
+            continue;
+        }
+        let did = e["did"].as_str().unwrap();
+        if own_dids.iter().any(|d| d == did) {
+            continue;
+        }
+        let c = &e["commit"];
+        let rec = &c["record"];
+        let account = format!("bluesky:{did}");
+        match c["collection"].as_str().unwrap() {
+            "app.bsky.feed.repost" => {
+                if is_own_uri(rec["subject"]["uri"].as_str().unwrap_or("")) {
+                    *r.reshares.entry(account.clone()).or_default() += 1;
+                    let uri = format!(
+                        "at://{did}/app.bsky.feed.repost/{}",
+                        c["rkey"].as_str().unwrap()
+                    );
+                    reposts.insert(uri, account);
+                }
+            }
+            "app.bsky.feed.post" => {
+                let embed = rec["embed"].to_string();
+                let quoted = own_dids
+                    .iter()
+                    .any(|d| embed.contains(&format!("at://{d}/app.bsky.feed.post/")));
+                if quoted {
+                    *r.reshares.entry(account.clone()).or_default() += 1;
+                    *r.quotes.entry(account).or_default() += 1;
+                }
+            }
+            "app.bsky.feed.like" => {
+                if let Some(v) = rec["via"]["uri"].as_str() {
+                    likes.insert((v.to_owned(), account));
+                }
+            }
+            _ => {}
+        }
+    }
+    for (via, liker) in likes {
+        if let Some(author) = reposts.get(&via)
+            && *author != liker
+        {
+            *r.via_likes.entry(author.clone()).or_default() += 1;
+        }
+    }
+    r
+}
+
+fn ndcg20(ranked: &[&str], gain: &HashMap<String, f64>) -> f64 {
+    let disc = |i: usize| 1.0 / ((i + 2) as f64).log2();
+    let dcg: f64 = ranked
+        .iter()
+        .take(20)
+        .enumerate()
+        .map(|(i, a)| gain.get(*a).copied().unwrap_or(0.0) * disc(i))
+        .sum();
+    let mut best: Vec<f64> = gain.values().copied().collect();
+    best.sort_by(|a, b| b.total_cmp(a));
+    let idcg: f64 = best
+        .iter()
+        .take(20)
+        .enumerate()
+        .map(|(i, g)| g * disc(i))
+        .sum();
+    dcg / idcg
+}
+
+#[test]
+fn planted_amplifiers_rank_first_with_counts_from_the_raw_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = community_with_own(dir.path(), 43, 700);
+    let data = dir.path().join("store");
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
+    let own: BTreeSet<String> = truth["own"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["account"].as_str().unwrap().to_owned())
+        .collect();
+    let report = json(&data, &["amplifiers", "--json", "--limit", "0"]);
+    assert!(report["topic"].is_null());
+    let accounts = report["accounts"].as_array().unwrap();
+    assert!(accounts.len() > 20, "{} resharers", accounts.len());
+    // Best first.
+    for w in accounts.windows(2) {
+        assert!(w[0]["score"].as_f64().unwrap() >= w[1]["score"].as_f64().unwrap());
+    }
+    let gain: HashMap<String, f64> = truth["amplifiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["account"].as_str().unwrap().to_owned(),
+                a["strength"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let ranked: Vec<&str> = accounts
+        .iter()
+        .map(|a| a["account"].as_str().unwrap())
+        .collect();
+    let ndcg = ndcg20(&ranked, &gain);
+    assert!(ndcg >= 0.85, "NDCG@20 {ndcg:.3}");
+    let fakes = truth["fake_accounts"].as_object().unwrap();
+    for a in ranked.iter().take(20) {
+        let family = fakes.get(*a).and_then(Value::as_str);
+        assert!(
+            !matches!(family, Some("pod" | "bot")),
+            "{a} ({family:?}) in the top 20"
+        );
+    }
+    // Counts agree with the raw lines.
+    let raw = raw_reshares(&out, &own);
+    let mut checked = 0;
+    for a in accounts {
+        let account = a["account"].as_str().unwrap();
+        assert_eq!(
+            a["reshares"].as_u64().unwrap(),
+            raw.reshares.get(account).copied().unwrap_or(0),
+            "reshares of {account}"
+        );
+        // Without quotes, the generator's downstream is exactly the likes
+        // through the account's reposts (its resharers have no followers).
+        if !raw.quotes.contains_key(account) {
+            assert_eq!(
+                a["downstream"].as_u64().unwrap(),
+                raw.via_likes.get(account).copied().unwrap_or(0),
+                "downstream of {account}"
+            );
+            checked += 1;
+        }
+        let reasons = a["reasons"].as_array().unwrap();
+        assert!(reasons.len() >= 3);
+        for r in reasons {
+            assert!(
+                r.as_str().unwrap().chars().any(|c| c.is_ascii_digit()),
+                "{r}"
+            );
+        }
+    }
+    assert!(checked > 20);
+    assert_eq!(
+        raw.reshares.len(),
+        accounts.len(),
+        "every resharer is listed"
+    );
+
+    // A fake mark demotes the best account and says so; excluding suspicious
+    // accounts removes it.
+    let best = ranked[0];
+    let o = levain(&data, &["fraud", "mark", best, "fake"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let again = json(&data, &["amplifiers", "--json", "--limit", "0"]);
+    let row = again["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["account"] == best)
+        .unwrap()
+        .clone();
+    assert!(row["flagged"].as_bool().unwrap());
+    let score_before = accounts[0]["score"].as_f64().unwrap();
+    assert!((row["score"].as_f64().unwrap() - score_before / 10.0).abs() < 1e-9 * score_before);
+    assert_ne!(again["accounts"][0]["account"], best);
+    assert!(
+        row["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("marked fake"))
+    );
+    let cut = json(
+        &data,
+        &[
+            "amplifiers",
+            "--json",
+            "--limit",
+            "0",
+            "--exclude-suspicious",
+        ],
+    );
+    assert!(
+        cut["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["account"] != best)
+    );
+
+    // Bad options are refused with the reason.
+    let o = levain(&data, &["amplifiers", "--half-life-days", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--half-life-days"), "{}", stderr(&o));
+}
+
+#[test]
+fn suggestions_are_not_in_touch_and_explain_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    community_with_own(dir.path(), 44, 500);
+    let data = dir.path().join("store");
+    let report = json(&data, &["suggest", "--json", "--limit", "25"]);
+    let accounts = report["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 25);
+    assert!(report["circle"].as_u64().unwrap() > 0);
+    let own: Vec<String> = json(&data, &["status", "--json"])["own"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            o.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| o["account"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    let own_in = own
+        .iter()
+        .map(|o| format!("'{o}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for s in accounts {
+        let a = s["account"].as_str().unwrap();
+        assert!(!own.iter().any(|o| o == a));
+        // Never followed us, never engaged with us directly, never engaged
+        // with by us.
+        let touching = sql_count(
+            &data,
+            &format!(
+                "SELECT count(*) FROM interactions i
+                 WHERE (i.actor = '{a}' AND i.target_account IN ({own_in})
+                        AND NOT (i.kind = 'like' AND i.via IS NOT NULL))
+                    OR (i.target_account = '{a}' AND i.actor IN ({own_in}))"
+            ),
+        );
+        assert_eq!(touching, 0, "{a} is in touch already");
+        let reasons = s["reasons"].as_array().unwrap();
+        assert!(!reasons.is_empty(), "{a}");
+        for r in reasons {
+            assert!(
+                r.as_str().unwrap().chars().any(|c| c.is_ascii_digit()),
+                "{r}"
+            );
+        }
+        assert!(!s["close_to"].as_array().unwrap().is_empty());
+    }
+    for w in accounts.windows(2) {
+        assert!(w[0]["score"].as_f64().unwrap() >= w[1]["score"].as_f64().unwrap());
+    }
+}
