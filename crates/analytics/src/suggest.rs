@@ -90,24 +90,26 @@ enum Kind {
     Reshare,
     Quote,
     Reply,
+    /// Mentions, unfollows and whatever else names an account.
+    Other,
 }
 
 impl Kind {
-    fn parse(s: &str) -> Option<Kind> {
-        Some(match s {
+    fn parse(s: &str) -> Kind {
+        match s {
             "follow" => Kind::Follow,
             "like" => Kind::Like,
             "reshare" => Kind::Reshare,
             "quote" => Kind::Quote,
             "reply" => Kind::Reply,
-            _ => return None,
-        })
+            _ => Kind::Other,
+        }
     }
 
     /// How much closer an interaction of this kind brings two accounts.
     fn weight(self) -> f64 {
         match self {
-            Kind::Follow | Kind::Like => 1.0,
+            Kind::Follow | Kind::Like | Kind::Other => 1.0,
             Kind::Reply => 2.0,
             Kind::Reshare | Kind::Quote => 3.0,
         }
@@ -132,8 +134,7 @@ fn load(engine: &Engine, filters: &Filters, half_life_days: f64) -> Result<Inter
                 sum(power(0.5, CAST({end} - CAST(e.at AS BIGINT) AS DOUBLE) / {half_life})) AS w
          FROM interactions_raw e
          LEFT JOIN (SELECT record, actor FROM interactions_raw WHERE kind = 'reshare') r ON e.via = r.record
-         WHERE e.kind IN ('follow', 'like', 'reshare', 'quote', 'reply')
-           AND e.target_account IS NOT NULL AND e.actor <> e.target_account{}{}{}
+         WHERE e.target_account IS NOT NULL AND e.actor <> e.target_account{}{}{}
          GROUP BY e.actor, e.target_account, e.kind, r.actor",
         filters.sql("e"),
         filters.cut("e.actor"),
@@ -159,9 +160,7 @@ fn load(engine: &Engine, filters: &Filters, half_life_days: f64) -> Result<Inter
         let n = b.column(4).as_primitive::<Int64Type>();
         let w = b.column(5).as_primitive::<Float64Type>();
         for r in 0..b.num_rows() {
-            let Some(k) = Kind::parse(kind.value(r)) else {
-                continue;
-            };
+            let k = Kind::parse(kind.value(r));
             edges.push(Edge {
                 actor: intern(actor.value(r)),
                 target: intern(target.value(r)),
@@ -376,7 +375,7 @@ fn rank(
             links
                 .entry((h, c))
                 .or_default()
-                .add(Role::LikedThrough, e.n);
+                .add(Role::LikedThrough, e.n, e.w);
         }
     }
     let bip = Bipartite {
@@ -521,7 +520,7 @@ fn reasons(hubs: &[(u32, &Link)], amplifies: impl Fn(u32) -> bool) -> Vec<String
         let (n, k) = sum(|l| l.liked_or_replied);
         if n > 0 {
             out.push(format!(
-                "liked or replied to {} {n} time{}",
+                "liked, replied to or mentioned {} {n} time{}",
                 who(amp, k),
                 if n == 1 { "" } else { "s" }
             ));
