@@ -3,6 +3,7 @@
 
 mod audience;
 mod bench;
+mod bench_archive;
 mod bench_detect;
 mod bench_project;
 mod bench_sentiment;
@@ -13,6 +14,7 @@ mod import;
 mod own;
 mod query;
 mod synth;
+mod synth_archive;
 mod util;
 
 use std::path::PathBuf;
