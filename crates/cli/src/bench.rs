@@ -50,14 +50,14 @@ pub struct Generated {
     #[arg(long, default_value_t = 10_000_000)]
     events: u64,
     #[arg(long, default_value_t = 1)]
-    seed: u64,
+    pub seed: u64,
     /// Where to keep the generated files and scratch stores between runs.
     #[arg(long)]
     dir: Option<PathBuf>,
 }
 
 impl Generated {
-    fn dir(&self) -> PathBuf {
+    pub(crate) fn dir(&self) -> PathBuf {
         self.dir
             .clone()
             .unwrap_or_else(|| std::env::temp_dir().join("levain-bench"))
@@ -73,26 +73,34 @@ pub struct QueryArgs {
 #[derive(clap::Args)]
 pub struct ImportArgs {
     #[command(flatten)]
-    input: Generated,
+    pub input: Generated,
     #[arg(long)]
-    json: bool,
+    pub json: bool,
     /// Measure reading and parsing only (no store).
     #[arg(long)]
     parse_only: bool,
+    /// An export format instead of Jetstream: mastodon-archive, x-archive,
+    /// facebook or instagram, generated with --records records.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Records in the generated export (with --format).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub records: u64,
 }
 
 #[derive(Serialize)]
-struct Row {
-    what: String,
-    events: u64,
-    seconds: f64,
-    events_per_s: f64,
-    mb_per_s: f64,
-    peak_rss_mb: Option<f64>,
+pub(crate) struct Row {
+    pub what: String,
+    pub events: u64,
+    pub seconds: f64,
+    pub events_per_s: f64,
+    pub mb_per_s: f64,
+    pub peak_rss_mb: Option<f64>,
 }
 
 pub fn run(b: Bench) -> anyhow::Result<ExitCode> {
     match b {
+        Bench::Import(a) if a.format.is_some() => crate::bench_archive::run(a),
         Bench::Import(a) => import(a),
         Bench::Query(a) => query(a),
         Bench::Detect(a) => crate::bench_detect::run(a),
@@ -127,7 +135,7 @@ pub(crate) fn child(args: &[&str]) -> anyhow::Result<(f64, u64, String)> {
     Ok((secs, usage.ru_maxrss as u64 * 1024, out))
 }
 
-fn row(what: &str, events: u64, bytes: u64, seconds: f64, rss: Option<u64>) -> Row {
+pub(crate) fn row(what: &str, events: u64, bytes: u64, seconds: f64, rss: Option<u64>) -> Row {
     Row {
         what: what.to_owned(),
         events,

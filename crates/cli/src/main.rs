@@ -3,6 +3,7 @@
 
 mod audience;
 mod bench;
+mod bench_archive;
 mod bench_detect;
 mod bench_pagerank;
 mod bench_project;
@@ -17,6 +18,7 @@ mod own;
 mod query;
 mod rank;
 mod synth;
+mod synth_archive;
 mod topics;
 mod util;
 

@@ -1,4 +1,4 @@
-//! `levain synth --out DIR [--seed N] [--scale S]`
+//! `levain synth --out DIR [--seed N] [--scale S] [--format F]`
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,9 +26,29 @@ pub struct Args {
     days: u32,
     #[arg(long)]
     json: bool,
+    /// Write the own account's export in this platform's format instead:
+    /// mastodon-archive, x-archive, facebook or instagram (with its truth
+    /// counts beside it). --scale is then about how many records: small
+    /// (10 thousand), medium (100 thousand), large (a million) or a number.
+    #[arg(long)]
+    format: Option<String>,
+    /// How to pack an export: zip, tar.gz or folder (default: what the
+    /// platform hands out, tar.gz for Mastodon, zip for the others).
+    #[arg(long)]
+    container: Option<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(format) = &args.format {
+        return crate::synth_archive::run(
+            format,
+            &args.out,
+            args.seed,
+            &args.scale,
+            args.container.as_deref(),
+            args.json,
+        );
+    }
     let scale: Scale = args.scale.parse()?;
     let config = Config {
         seed: args.seed,

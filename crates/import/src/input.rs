@@ -30,10 +30,16 @@ impl InputFile {
             path: display.clone(),
             source,
         })?;
+        // An unpacked export folder is one input: its size is its files'.
+        let size = if meta.is_dir() {
+            folder_size(path)
+        } else {
+            meta.len()
+        };
         Ok(InputFile {
             path: path.to_owned(),
             display,
-            size: meta.len(),
+            size,
         })
     }
 
@@ -202,11 +208,29 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
+fn folder_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => folder_size(&e.path()),
+            Ok(t) if t.is_file() => e.metadata().map_or(0, |m| m.len()),
+            _ => 0,
+        })
+        .sum()
+}
+
 /// Lists the files under `paths` (directories recursively, in name order).
+/// A folder that is an unpacked export (a Mastodon or X archive…) is one
+/// input, read as an archive.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<(InputFile, bool)>, ImportError> {
     let mut out = Vec::new();
     for p in paths {
-        if p.is_dir() {
+        if p.is_dir() && crate::archive::is_export_folder(p) {
+            out.push((InputFile::new(p)?, false));
+        } else if p.is_dir() {
             let mut found = Vec::new();
             walk(p, &mut found).map_err(|source| ImportError::Io {
                 path: p.display().to_string(),
@@ -230,7 +254,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         if name.starts_with('.') {
             continue;
         }
-        if p.is_dir() {
+        if p.is_dir() && crate::archive::is_export_folder(&p) {
+            out.push(p);
+        } else if p.is_dir() {
             walk(&p, out)?;
         } else {
             out.push(p);
@@ -276,6 +302,9 @@ pub fn choose(
     file: &InputFile,
     named: Option<&'static dyn Source>,
 ) -> Result<&'static dyn Source, ImportError> {
+    if let Some(kind) = crate::archive::container_kind(file)? {
+        return choose_archive(file, kind, named);
+    }
     let head = file.head()?;
     let detected = sources().iter().copied().find(|s| s.sniff(&head));
     match (named, detected) {
@@ -297,6 +326,42 @@ pub fn choose(
             "{}; name the format if you know it (`levain import FORMAT {}`)",
             describe_unknown(&head),
             file.display
+        ))),
+    }
+}
+
+/// Picks the source for a container: the format whose export its entries
+/// are, checked against the one named.
+fn choose_archive(
+    file: &InputFile,
+    kind: crate::archive::Kind,
+    named: Option<&'static dyn Source>,
+) -> Result<&'static dyn Source, ImportError> {
+    let archive = crate::archive::Archive::open(file)?;
+    let detected = crate::archive::recognise(&archive);
+    match (named, detected) {
+        (Some(n), Some(d)) if n.name() != d.name() => Err(file.error(format!(
+            "this looks like {} ({}), not {}; run `levain import {} …` or omit the format",
+            d.name(),
+            d.describe(),
+            n.name(),
+            d.name()
+        ))),
+        (_, Some(d)) => {
+            tracing::info!("{}: {} of a {}", file.display, kind.name(), d.name());
+            Ok(d)
+        }
+        (Some(n), None) => Err(file.error(format!(
+            "a {} whose entries ({}) are not a {} export (expected {})",
+            kind.name(),
+            archive.sample_names(6),
+            n.name(),
+            n.describe()
+        ))),
+        (None, None) => Err(file.error(format!(
+            "a {} whose entries ({}) are no export levain reads",
+            kind.name(),
+            archive.sample_names(6)
         ))),
     }
 }

@@ -13,16 +13,22 @@
 //! new), *duplicate* (its primary row was already stored) or *rejected* (it
 //! could not be read; it goes to the rejects file with the reason).
 
+pub mod archive;
 pub mod campaigns;
 pub mod discourse;
+mod export;
 pub mod feed;
 pub mod input;
 pub mod jetstream;
+mod jsonarray;
+pub mod mastodon_archive;
+pub mod meta;
 pub mod ndjson;
 pub mod pipeline;
 pub mod reddit;
 mod text;
 pub mod wxr;
+pub mod x_archive;
 mod xml;
 
 use levain_model::rows::Rows;
@@ -95,6 +101,12 @@ pub trait Source: Sync {
         let _ = site;
         self.read(file, sink)
     }
+    /// Whether an archive (zip, tar.gz, folder) is this format's export,
+    /// told by its entries. Only export formats answer yes.
+    fn sniff_archive(&self, archive: &archive::Archive) -> bool {
+        let _ = archive;
+        false
+    }
 }
 
 /// Every format levain reads, in autodetection order.
@@ -108,6 +120,10 @@ pub fn sources() -> &'static [&'static dyn Source] {
         &wxr::Wxr,
         &feed::Feed,
         &discourse::Discourse,
+        &mastodon_archive::MastodonArchive,
+        &x_archive::XArchive,
+        &meta::Facebook,
+        &meta::Instagram,
     ]
 }
 

@@ -30,6 +30,7 @@
 //! time order through a heap of scheduled events, in memory proportional to
 //! the population, not to the number of events.
 
+pub mod archives;
 mod blog;
 mod ids;
 mod jetstream;

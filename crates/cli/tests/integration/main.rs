@@ -7,6 +7,8 @@ mod amplifiers;
 
 // Engagement and cohorts against an independent computation.
 mod audience;
+// Download-your-data exports: Mastodon, X, Facebook, Instagram archives.
+mod archives;
 // Fake engagement: planted families found, --exclude-suspicious, marks.
 mod fraud;
 // The blog channel: WordPress exports and feeds.

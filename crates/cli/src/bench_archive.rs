@@ -1,0 +1,173 @@
+//! `levain bench import --format F`: import speed and peak memory on a
+//! generated "download your data" export of `--records` records, and on a
+//! tenth of it, to show memory does not grow with the export.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use levain_synth::archives::{ARCHIVE_FORMATS, ArchiveTruth, write_archive};
+
+use crate::bench::{ImportArgs, Row, child, row};
+use crate::util::{print_json, thousands};
+
+/// The export for a benchmark, generated once and kept in `dir`.
+fn input(
+    dir: &Path,
+    format: &str,
+    records: u64,
+    seed: u64,
+) -> anyhow::Result<(PathBuf, ArchiveTruth)> {
+    let at = dir.join(format!("{format}-{records}-{seed}"));
+    let truth_file = std::fs::read_dir(&at).ok().and_then(|d| {
+        d.flatten()
+            .map(|e| e.path())
+            .find(|p| p.to_string_lossy().ends_with(".truth.json"))
+    });
+    if let Some(t) = truth_file {
+        let truth: ArchiveTruth = serde_json::from_slice(&std::fs::read(&t)?)?;
+        let name = t
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .replace(".truth.json", "");
+        if let Some(path) = std::fs::read_dir(&at)?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name().is_some_and(|n| {
+                    n.to_string_lossy().starts_with(&name)
+                        && !n.to_string_lossy().ends_with(".json")
+                })
+            })
+        {
+            return Ok((path, truth));
+        }
+    }
+    eprintln!(
+        "Generating a {format} export of about {} records into {} …",
+        thousands(records),
+        at.display()
+    );
+    let t = Instant::now();
+    let out = write_archive(format, &at, seed, records, None)?;
+    eprintln!(
+        "  {} records in {:.1} s",
+        thousands(out.1.records),
+        t.elapsed().as_secs_f64()
+    );
+    Ok(out)
+}
+
+pub fn run(a: ImportArgs) -> anyhow::Result<ExitCode> {
+    let format = a.format.clone().unwrap_or_default();
+    anyhow::ensure!(
+        ARCHIVE_FORMATS.contains(&format.as_str()),
+        "bench import --format reads {}; without --format it measures Jetstream",
+        ARCHIVE_FORMATS.join(", ")
+    );
+    let dir = a.input.dir();
+    let (path, truth) = input(&dir, &format, a.records, a.input.seed)?;
+    let (tenth, tenth_truth) = input(&dir, &format, a.records / 10, a.input.seed)?;
+    let bytes = std::fs::metadata(&path)?.len();
+    eprintln!(
+        "Measuring on {} ({} records, {:.0} MB packed) …",
+        path.display(),
+        thousands(truth.records),
+        bytes as f64 / 1e6
+    );
+
+    let mut rows: Vec<Row> = Vec::new();
+    struct Discard(u64);
+    impl levain_import::Sink for Discard {
+        fn accept(&mut self, p: levain_import::Parsed) -> Result<(), levain_import::ImportError> {
+            self.0 += p.records;
+            Ok(())
+        }
+    }
+    let t = Instant::now();
+    let mut discard = Discard(0);
+    let source = levain_import::source_named(&format).expect("known format");
+    source.read(&levain_import::InputFile::new(&path)?, &mut discard)?;
+    rows.push(row(
+        "levain parse into rows, no store",
+        discard.0,
+        bytes,
+        t.elapsed().as_secs_f64(),
+        None,
+    ));
+
+    let store = dir.join(format!("store-{format}"));
+    let _ = std::fs::remove_dir_all(&store);
+    let store_s = store.to_string_lossy().into_owned();
+    let file_s = path.to_string_lossy().into_owned();
+    let (secs, rss, out) = child(&["--data", &store_s, "import", &file_s, "--json"])?;
+    let first: serde_json::Value = serde_json::from_str(&out)?;
+    rows.push(row(
+        "levain import (empty store)",
+        truth.records,
+        bytes,
+        secs,
+        Some(rss),
+    ));
+    let (secs, rss, out) = child(&["--data", &store_s, "import", &file_s, "--json"])?;
+    let again: serde_json::Value = serde_json::from_str(&out)?;
+    rows.push(row(
+        "levain import again (all duplicates)",
+        truth.records,
+        bytes,
+        secs,
+        Some(rss),
+    ));
+    let _ = std::fs::remove_dir_all(&store);
+    let tenth_s = tenth.to_string_lossy().into_owned();
+    let tenth_bytes = std::fs::metadata(&tenth)?.len();
+    let (secs, rss, _) = child(&["--data", &store_s, "import", &tenth_s, "--json"])?;
+    rows.push(row(
+        "levain import, a tenth of the records",
+        tenth_truth.records,
+        tenth_bytes,
+        secs,
+        Some(rss),
+    ));
+    let _ = std::fs::remove_dir_all(&store);
+
+    let exact = first["imported"].as_u64() == Some(truth.records);
+    if a.json {
+        print_json(&serde_json::json!({
+            "format": format, "file": path, "records": truth.records, "bytes": bytes,
+            "rows": rows, "imported": first["imported"], "reimport_new": again["imported"],
+            "matches_truth": exact,
+        }))?;
+    } else {
+        println!(
+            "{:<42} {:>12} {:>10} {:>9} {:>12}",
+            format!("{format}"),
+            "records/s",
+            "MB/s",
+            "seconds",
+            "peak RSS MB"
+        );
+        for r in &rows {
+            println!(
+                "{:<42} {:>12} {:>10.0} {:>9.2} {:>12}",
+                r.what,
+                thousands(r.events_per_s as u64),
+                r.mb_per_s,
+                r.seconds,
+                r.peak_rss_mb.map_or("-".into(), |m| format!("{m:.0}"))
+            );
+        }
+        println!(
+            "Imported {} records (truth: {}); the second import added {}.",
+            first["imported"], truth.records, again["imported"]
+        );
+    }
+    anyhow::ensure!(
+        exact,
+        "imported {} records, the truth says {}",
+        first["imported"],
+        truth.records
+    );
+    Ok(ExitCode::SUCCESS)
+}
