@@ -26,3 +26,5 @@ mod reddit;
 mod store;
 // The generator: determinism and agreement with its ground truth.
 mod synth;
+// `levain serve`: the dashboard in a real browser (Playwright, chromium).
+mod serve;
