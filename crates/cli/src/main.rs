@@ -17,6 +17,7 @@ mod import;
 mod own;
 mod query;
 mod rank;
+mod serve;
 mod synth;
 mod synth_archive;
 mod topics;
@@ -167,6 +168,8 @@ enum Command {
     Synth(synth::Args),
     /// Generate a small community, import it, and show what levain finds.
     Demo(demo::Args),
+    /// The dashboard and the JSON API in your browser (http://127.0.0.1:8080/).
+    Serve(serve::Args),
     /// Measure levain against the physical limits of this machine.
     #[command(subcommand)]
     Bench(bench::Bench),
@@ -217,6 +220,7 @@ fn main() -> ExitCode {
         Command::Venues(a) => topics::run_venues(&cli.data, a),
         Command::Synth(a) => synth::run(a),
         Command::Demo(a) => demo::run(a),
+        Command::Serve(a) => serve::run(&cli.data, a),
         Command::Bench(b) => bench::run(b),
     };
     match result {

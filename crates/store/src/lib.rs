@@ -84,4 +84,10 @@ impl Store {
     pub fn writer(&self) -> Result<Writer> {
         Writer::open(&self.root)
     }
+
+    /// The writer if no other writer holds the lock now (a server must not
+    /// wait on a long import while a request is open).
+    pub fn try_writer(&self) -> Result<Option<Writer>> {
+        Writer::try_open(&self.root)
+    }
 }

@@ -52,16 +52,21 @@ pub struct Writer {
     obsolete: Vec<String>,
 }
 
-pub(crate) fn lock(root: &Path) -> Result<File> {
+fn lock_file(root: &Path) -> Result<File> {
     let path = root.join(".lock");
-    let f = io(
+    io(
         &path,
         File::options()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path),
-    )?;
+    )
+}
+
+pub(crate) fn lock(root: &Path) -> Result<File> {
+    let path = root.join(".lock");
+    let f = lock_file(root)?;
     if f.try_lock().is_err() {
         tracing::warn!("waiting for another levain process to finish writing this store");
         io(&path, f.lock())?;
@@ -104,6 +109,19 @@ fn parquet_props(schema: &datafusion::arrow::datatypes::Schema) -> WriterPropert
 impl Writer {
     pub(crate) fn open(root: &Path) -> Result<Writer> {
         let lock = lock(root)?;
+        Writer::with_lock(root, lock)
+    }
+
+    /// The writer if no one else holds the lock, without waiting.
+    pub(crate) fn try_open(root: &Path) -> Result<Option<Writer>> {
+        let lock = lock_file(root)?;
+        if lock.try_lock().is_err() {
+            return Ok(None);
+        }
+        Writer::with_lock(root, lock).map(Some)
+    }
+
+    fn with_lock(root: &Path, lock: File) -> Result<Writer> {
         let manifest = Manifest::load(root)?;
         let mut w = Writer {
             root: root.to_owned(),

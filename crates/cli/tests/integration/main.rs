@@ -33,3 +33,5 @@ mod store;
 mod synth;
 // Topics (discovered and user-defined) and venue gaps on planted data.
 mod topics;
+// `levain serve`: the dashboard in a real browser (Playwright, chromium).
+mod serve;
