@@ -50,15 +50,13 @@ fn raw_reshares(dir: &std::path::Path, own: &BTreeSet<String>) -> RawReshares {
         let rec = &c["record"];
         let account = format!("bluesky:{did}");
         match c["collection"].as_str().unwrap() {
-            "app.bsky.feed.repost" => {
-                if is_own_uri(rec["subject"]["uri"].as_str().unwrap_or("")) {
-                    *r.reshares.entry(account.clone()).or_default() += 1;
-                    let uri = format!(
-                        "at://{did}/app.bsky.feed.repost/{}",
-                        c["rkey"].as_str().unwrap()
-                    );
-                    reposts.insert(uri, account);
-                }
+            "app.bsky.feed.repost" if is_own_uri(rec["subject"]["uri"].as_str().unwrap_or("")) => {
+                *r.reshares.entry(account.clone()).or_default() += 1;
+                let uri = format!(
+                    "at://{did}/app.bsky.feed.repost/{}",
+                    c["rkey"].as_str().unwrap()
+                );
+                reposts.insert(uri, account);
             }
             "app.bsky.feed.post" => {
                 let embed = rec["embed"].to_string();
@@ -71,9 +69,7 @@ fn raw_reshares(dir: &std::path::Path, own: &BTreeSet<String>) -> RawReshares {
                 }
             }
             "app.bsky.feed.like" => {
-                if let Some(v) = rec["via"]["uri"].as_str() {
-                    likes.insert((v.to_owned(), account));
-                }
+                likes.extend(rec["via"]["uri"].as_str().map(|v| (v.to_owned(), account)));
             }
             _ => {}
         }
