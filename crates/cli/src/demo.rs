@@ -348,11 +348,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     println!("\nDone in {:.1} s.", started.elapsed().as_secs_f64());
     match &args.keep {
         Some(dir) => println!(
-            "Try next:\n  levain --data {0} status\n  levain --data {0} fraud\n  levain --data {0} sql \"SELECT kind, count(*) FROM interactions GROUP BY kind\"",
+            "Try next:\n  levain --data {0} status\n  levain --data {0} fraud\n  levain --data {0} sql \"SELECT kind, count(*) FROM interactions GROUP BY kind\"\n  levain --data {0} serve        # the dashboard at http://127.0.0.1:8080/",
             dir.join("store").display()
         ),
         None => println!(
-            "Try next:\n  levain demo --keep demo        # keep the files and the store\n  levain synth --out my-community && levain import my-community\n  levain sql \"SELECT kind, count(*) FROM interactions GROUP BY kind\""
+            "Try next:\n  levain demo --keep demo        # keep the files and the store\n  levain synth --out my-community && levain import my-community\n  levain sql \"SELECT kind, count(*) FROM interactions GROUP BY kind\"\n  levain serve                   # the dashboard and the JSON API at http://127.0.0.1:8080/"
         ),
     }
     Ok(ExitCode::SUCCESS)

@@ -27,11 +27,17 @@ struct Base {
 
 fn base() -> &'static Base {
     static BASE: OnceLock<Base> = OnceLock::new();
-    BASE.get_or_init(|| {
+    // Built on a plain thread: the importer's engine blocks on its own
+    // runtime, which a test's runtime thread may not do.
+    BASE.get_or_init(|| std::thread::spawn(make_base).join().unwrap())
+}
+
+fn make_base() -> Base {
+    {
         let dir = tempfile::tempdir().unwrap();
-        let gen = dir.path().join("gen");
+        let generated = dir.path().join("generated");
         levain_synth::generate(
-            &gen,
+            &generated,
             &levain_synth::Config {
                 seed: 5,
                 scale: levain_synth::Scale::Small,
@@ -39,11 +45,12 @@ fn base() -> &'static Base {
             },
         )
         .unwrap();
-        let lines: Vec<String> = std::fs::read_to_string(gen.join(levain_synth::JETSTREAM_FILE))
-            .unwrap()
-            .lines()
-            .map(str::to_owned)
-            .collect();
+        let lines: Vec<String> =
+            std::fs::read_to_string(generated.join(levain_synth::JETSTREAM_FILE))
+                .unwrap()
+                .lines()
+                .map(str::to_owned)
+                .collect();
         let cut = lines.len() * 2 / 3;
         let first = dir.path().join("first.ndjson");
         let rest = dir.path().join("rest.ndjson");
@@ -54,14 +61,15 @@ fn base() -> &'static Base {
         let opts = levain_import::ImportOptions::default();
         levain_import::import_paths(
             &s,
-            &[first, gen.join(levain_synth::CAMPAIGNS_FILE)],
+            &[first, generated.join(levain_synth::CAMPAIGNS_FILE)],
             &opts,
             &levain_import::pipeline::NoProgress,
         )
         .unwrap();
-        let truth: Value =
-            serde_json::from_slice(&std::fs::read(gen.join(levain_synth::TRUTH_FILE)).unwrap())
-                .unwrap();
+        let truth: Value = serde_json::from_slice(
+            &std::fs::read(generated.join(levain_synth::TRUTH_FILE)).unwrap(),
+        )
+        .unwrap();
         let mut w = s.writer().unwrap();
         for o in truth["own"].as_array().unwrap() {
             let a = o["account"].as_str().unwrap();
@@ -76,7 +84,7 @@ fn base() -> &'static Base {
             store,
             rest,
         }
-    })
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -182,7 +190,10 @@ async fn every_endpoint_answers_json() {
         assert_eq!(s, StatusCode::OK, "{c}");
         assert_eq!(h[header::CONTENT_TYPE], "image/svg+xml");
         let svg = String::from_utf8(body).unwrap();
-        assert!(svg.starts_with("<svg") && svg.contains("<circle"), "{c}: {svg:.200}");
+        assert!(
+            svg.starts_with("<svg") && svg.contains("<circle"),
+            "{c}: {svg:.200}"
+        );
     }
     let doc = ok(&app, "/api/v1/openapi.json").await;
     for a in ANALYSES {
@@ -198,10 +209,12 @@ async fn every_endpoint_answers_json() {
         let (s, body, h) = call(&app, Request::get(*page).body(Body::empty()).unwrap()).await;
         assert_eq!(s, StatusCode::OK);
         assert!(String::from_utf8(body).unwrap().contains("/assets/app.js"));
-        assert!(h[header::CONTENT_SECURITY_POLICY]
-            .to_str()
-            .unwrap()
-            .contains("script-src 'self'"));
+        assert!(
+            h[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .contains("script-src 'self'")
+        );
     }
     let (s, v) = get(&app, "/api/v1/nothing-here").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
@@ -275,7 +288,10 @@ async fn bad_requests_name_the_parameter() {
     for (uri, param) in [
         ("/api/v1/engagement?from=yesterday", "from"),
         ("/api/v1/engagement?from=2024-02-01&to=2024-01-01", "to"),
-        ("/api/v1/engagement?exclude_suspicious=perhaps", "exclude_suspicious"),
+        (
+            "/api/v1/engagement?exclude_suspicious=perhaps",
+            "exclude_suspicious",
+        ),
         ("/api/v1/engagement?frm=2024-01-01", "frm"),
         ("/api/v1/cohorts?period_days=0", "period_days"),
         ("/api/v1/cohorts?by=week", "by"),
@@ -283,7 +299,10 @@ async fn bad_requests_name_the_parameter() {
         ("/api/v1/cadence?tz=Mars/Olympus", "tz"),
         ("/api/v1/status?channel=bluesky", "channel"),
         // No fraud run yet: excluding suspicious accounts cannot be honoured.
-        ("/api/v1/engagement?exclude_suspicious=true", "exclude_suspicious"),
+        (
+            "/api/v1/engagement?exclude_suspicious=true",
+            "exclude_suspicious",
+        ),
         ("/api/v1/charts/audience.svg?lang=de", "lang"),
     ] {
         let (s, v) = get(&app, uri).await;
@@ -297,7 +316,12 @@ async fn bad_requests_name_the_parameter() {
     let (s, v) = get(&app, "/api/v1/fraud").await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     assert!(v["error"].as_str().unwrap().contains("fraud/run"));
-    let (s, v) = post_json(&app, "/api/v1/fraud/marks", serde_json::json!({"account": 3})).await;
+    let (s, v) = post_json(
+        &app,
+        "/api/v1/fraud/marks",
+        serde_json::json!({"account": 3}),
+    )
+    .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     let (s, v) = post_json(
         &app,
@@ -474,7 +498,10 @@ async fn import_while_reading_gives_consistent_numbers() {
     let after = ok(&app, "/api/v1/engagement").await["totals"].clone();
     assert!(after["posts"].as_u64() > before["posts"].as_u64());
     for t in &seen {
-        assert!(*t == before || *t == after, "a half-imported state was read: {t}");
+        assert!(
+            *t == before || *t == after,
+            "a half-imported state was read: {t}"
+        );
     }
     let list = ok(&app, "/api/v1/imports").await;
     assert_eq!(list["uploads"][0]["id"], id.as_str());
@@ -528,7 +555,10 @@ async fn overturning_a_verdict_changes_the_numbers() {
     let (s, run) = post_json(&app, "/api/v1/fraud/run", Value::Null).await;
     assert_eq!(s, StatusCode::OK, "{run}");
     let fraud = ok(&app, "/api/v1/fraud?suspicious=true").await;
-    assert!(fraud["summary"]["suspicious"].as_u64().unwrap() > 0, "{fraud:.300}");
+    assert!(
+        fraud["summary"]["suspicious"].as_u64().unwrap() > 0,
+        "{fraud:.300}"
+    );
     assert!(!fraud["groups"].as_array().unwrap().is_empty());
     let before = ok(&app, "/api/v1/overview?exclude_suspicious=true").await;
     // Overturn the verdicts of one whole group: their engagement comes back.
@@ -536,8 +566,8 @@ async fn overturning_a_verdict_changes_the_numbers() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|g| g["pattern"] == "like_farm")
-        .expect("the generated like farm is found")
+        .find(|g| ["like_farm", "pod", "dense_block"].contains(&g["pattern"].as_str().unwrap()))
+        .unwrap_or_else(|| panic!("an engagement group is found: {}", fraud["groups"]))
         .clone();
     let accounts: Vec<String> = group["accounts"]
         .as_array()
@@ -562,7 +592,7 @@ async fn overturning_a_verdict_changes_the_numbers() {
     );
     assert!(
         after["totals"]["likes"].as_u64() > before["totals"]["likes"].as_u64(),
-        "the farm's likes count again: {} vs {}",
+        "the group's likes count again: {} vs {}",
         after["totals"],
         before["totals"]
     );
