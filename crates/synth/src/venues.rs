@@ -235,7 +235,7 @@ pub fn generate(seed: u64, start: i64, days: u32, factor: f64) -> (String, Truth
         let mut seen = std::collections::BTreeSet::new();
         let mut own_posts = 0u64;
         let mut posts = 0u64;
-        let mut author = |rng: &mut ChaCha8Rng, own_share: f64| -> String {
+        let author = |rng: &mut ChaCha8Rng, own_share: f64| -> String {
             if rng.random_bool(own_share) {
                 return OWN_REDDIT.to_owned();
             }
