@@ -46,9 +46,9 @@ pub mod fraud;
 pub mod project;
 pub mod roi;
 pub mod settings;
+pub mod suggest;
 pub mod topics;
 pub mod venues;
-pub mod suggest;
 
 use datafusion::arrow::array::RecordBatch;
 use levain_store::query::Engine;

@@ -4,10 +4,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use levain_analytics::amplifiers::{AmplifierOptions, Amplifiers, Scope, amplifiers};
-use levain_analytics::topics::topic_post_keys;
 use levain_analytics::suggest::{SuggestOptions, Suggestions, suggest};
-use levain_store::{Manifest, Store};
+use levain_analytics::topics::topic_post_keys;
 use levain_store::query::Engine;
+use levain_store::{Manifest, Store};
 
 use crate::audience::FilterArgs;
 use crate::util::print_json;

@@ -566,7 +566,9 @@ async fn overturning_a_verdict_changes_the_numbers() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|g| ["like_farm", "pod", "dense_block"].contains(&g["pattern"].as_str().unwrap()))
+        .find(|g| {
+            ["like_farm", "pod", "dense_block", "bot"].contains(&g["pattern"].as_str().unwrap())
+        })
         .unwrap_or_else(|| panic!("an engagement group is found: {}", fraud["groups"]))
         .clone();
     let accounts: Vec<String> = group["accounts"]
