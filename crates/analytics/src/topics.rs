@@ -462,7 +462,7 @@ pub fn discover(c: &Corpus, opts: &TopicOptions) -> Vec<Vec<u32>> {
             (npmi >= opts.min_npmi).then_some((a, b, npmi))
         })
         .collect();
-    edges.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    edges.sort_by_key(|e| (e.0, e.1));
     let mut nodes: Vec<u32> = edges.iter().flat_map(|e| [e.0, e.1]).collect();
     nodes.sort_unstable();
     nodes.dedup();

@@ -84,6 +84,10 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Bad> {
     })
 }
 
+/// What [`each_record`] calls with a record's line, its bytes and the rows
+/// to fill; `Ok(false)` means it was not a record to count (skipped).
+pub type RecordFn<'a> = dyn FnMut(u64, &[u8], &mut Parsed) -> Result<bool, Bad> + 'a;
+
 /// Calls `each` with every record of the array `key` (or the top-level
 /// array) of `entry`. A record `each` refuses, an oversized one or a cut at
 /// the end becomes a reject naming the entry and line; the others import.
@@ -92,7 +96,7 @@ pub fn each_record(
     entry: &Entry,
     key: Option<&str>,
     out: &mut Out,
-    each: &mut dyn FnMut(u64, &[u8], &mut Parsed) -> Result<bool, Bad>,
+    each: &mut RecordFn<'_>,
 ) -> Result<(), ImportError> {
     archive.visit(&[entry], &mut |e, r| {
         let mut items = match Items::open(BufReader::with_capacity(1 << 20, r), key, MAX_RECORD) {
