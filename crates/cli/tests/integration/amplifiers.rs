@@ -227,6 +227,47 @@ fn planted_amplifiers_rank_first_with_counts_from_the_raw_lines() {
             .all(|a| a["account"] != best)
     );
 
+    // `--topic` ranks on that topic's own posts only: the same resharers or
+    // fewer, each with at most its reshares overall, fewer in all.
+    let o = levain(&data, &["topic", "add", "velo", "--terms", "#velotaf"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all = json(&data, &["amplifiers", "--json", "--limit", "0"]);
+    let on = json(
+        &data,
+        &["amplifiers", "--json", "--limit", "0", "--topic", "velo"],
+    );
+    assert_eq!(on["topic"], "velo");
+    let overall: HashMap<&str, u64> = all["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["account"].as_str().unwrap(),
+                a["reshares"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let scoped = on["accounts"].as_array().unwrap();
+    assert!(!scoped.is_empty());
+    for a in scoped {
+        let n = a["reshares"].as_u64().unwrap();
+        assert!(n <= overall[a["account"].as_str().unwrap()], "{a}");
+    }
+    let sum = |v: &[Value]| {
+        v.iter()
+            .map(|a| a["reshares"].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert!(sum(scoped) < sum(all["accounts"].as_array().unwrap()));
+    let o = levain(&data, &["amplifiers", "--topic", "no-such-topic"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("no topic `no-such-topic`"),
+        "{}",
+        stderr(&o)
+    );
+
     // Bad options are refused with the reason.
     let o = levain(&data, &["amplifiers", "--half-life-days", "0"]);
     assert_eq!(o.status.code(), Some(2));
