@@ -234,6 +234,52 @@ fn push_follow(p: &mut Parsed, channel: &str, actor: &str, target: &str, at: i64
     );
 }
 
+/// One of the user's own comments: a post, and a reply to the media's owner
+/// when the export names them (Meta's exports give no id of the commented item).
+#[allow(clippy::too_many_arguments)]
+fn push_own_comment(
+    p: &mut Parsed,
+    channel: &str,
+    own: &str,
+    post: &str,
+    at: i64,
+    text: Option<&str>,
+    owner: Option<&str>,
+    line: u64,
+) {
+    p.rows.posts.push(
+        &PostRow {
+            post,
+            channel,
+            author: own,
+            at,
+            text,
+            ..PostRow::default()
+        },
+        Key::of(&["post", post]),
+        true,
+        line,
+    );
+    if let Some(owner) = owner {
+        p.rows.interactions.push(
+            &InteractionRow {
+                actor: own,
+                kind: InteractionKind::Reply,
+                channel,
+                at,
+                target_post: None,
+                target_account: Some(owner),
+                record: Some(post),
+                via: None,
+                ends: None,
+            },
+            Key::of(&["reply", post]),
+            false,
+            line,
+        );
+    }
+}
+
 fn push_account(
     p: &mut Parsed,
     channel: &str,
@@ -366,37 +412,16 @@ fn read_instagram(a: &Archive, sink: &mut dyn Sink) -> Result<(), ImportError> {
             let owner =
                 text(&m["Media Owner"]["value"]).map(|o| qualified(INSTAGRAM, &o.to_lowercase()));
             let post = qualified(INSTAGRAM, &format!("{username}/comment/{}", ts / 1_000_000));
-            p.rows.posts.push(
-                &PostRow {
-                    post: &post,
-                    channel: INSTAGRAM,
-                    author: &own,
-                    at: ts,
-                    text: body.as_deref(),
-                    ..PostRow::default()
-                },
-                Key::of(&["post", &post]),
-                true,
+            push_own_comment(
+                p,
+                INSTAGRAM,
+                &own,
+                &post,
+                ts,
+                body.as_deref(),
+                owner.as_deref(),
                 line,
             );
-            if let Some(owner) = &owner {
-                p.rows.interactions.push(
-                    &InteractionRow {
-                        actor: &own,
-                        kind: InteractionKind::Reply,
-                        channel: INSTAGRAM,
-                        at: ts,
-                        target_post: None,
-                        target_account: Some(owner),
-                        record: Some(&post),
-                        via: None,
-                        ends: None,
-                    },
-                    Key::of(&["reply", &post]),
-                    false,
-                    line,
-                );
-            }
             Ok(true)
         })?;
     }
@@ -582,37 +607,16 @@ fn read_facebook(a: &Archive, sink: &mut dyn Sink) -> Result<(), ImportError> {
                 .and_then(|t| owner_in_title(&t))
                 .map(|n| fb_person(&n));
             let post = qualified(FACEBOOK, &format!("{own_key}/comment/{}", ts / 1_000_000));
-            p.rows.posts.push(
-                &PostRow {
-                    post: &post,
-                    channel: FACEBOOK,
-                    author: &own,
-                    at: ts,
-                    text: body.as_deref(),
-                    ..PostRow::default()
-                },
-                Key::of(&["post", &post]),
-                true,
+            push_own_comment(
+                p,
+                FACEBOOK,
+                &own,
+                &post,
+                ts,
+                body.as_deref(),
+                owner.as_deref(),
                 line,
             );
-            if let Some(owner) = &owner {
-                p.rows.interactions.push(
-                    &InteractionRow {
-                        actor: &own,
-                        kind: InteractionKind::Reply,
-                        channel: FACEBOOK,
-                        at: ts,
-                        target_post: None,
-                        target_account: Some(owner),
-                        record: Some(&post),
-                        via: None,
-                        ends: None,
-                    },
-                    Key::of(&["reply", &post]),
-                    false,
-                    line,
-                );
-            }
             Ok(true)
         })?;
     }
