@@ -12,6 +12,7 @@ mod fraud;
 mod import;
 mod own;
 mod query;
+mod report;
 mod synth;
 mod util;
 
@@ -128,6 +129,11 @@ enum Command {
     /// The audience months ahead under three scenarios (keep paying, stop
     /// paying, shift the budget to organic work), with uncertainty bands.
     Project(converse::ProjectArgs),
+    /// The report for the boss: summary, charts, ROI, projections and
+    /// method, as one HTML page or a PDF, in French or English.
+    ///
+    /// Example: levain report --out report.pdf --lang fr --from 2025-01-01
+    Report(report::ReportArgs),
     /// Settings, such as the quality weights of engagement kinds
     /// (`levain config set weights.reply 5`).
     Config(converse::ConfigArgs),
@@ -187,6 +193,7 @@ fn main() -> ExitCode {
         Command::Config(a) => converse::run_config(&cli.data, a),
         Command::Roi(a) => converse::run_roi(&cli.data, a),
         Command::Project(a) => converse::run_project(&cli.data, a),
+        Command::Report(a) => report::run(&cli.data, a),
         Command::Fraud(a) => fraud::run(&cli.data, a),
         Command::Synth(a) => synth::run(a),
         Command::Demo(a) => demo::run(a),
