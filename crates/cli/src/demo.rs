@@ -344,6 +344,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "\n15. Topics, and where they are discussed without us (levain topics, levain venues):"
     );
     crate::topics::demo_step(&store, &input, &truth, &own)?;
+    println!("\n16. The report for the boss (levain report), in both languages:");
+    for (lang, name) in [
+        (levain_report::Locale::Fr, "rapport.pdf"),
+        (levain_report::Locale::En, "report.html"),
+    ] {
+        let out = base.join(name);
+        crate::report::write_report(
+            &engine,
+            &own,
+            &Default::default(),
+            &[("hourly_cost", "35"), ("hours_per_week", "5")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            lang,
+            &out,
+            &mut |_| {},
+        )?;
+        println!("   {}", out.display());
+    }
 
     println!("\nDone in {:.1} s.", started.elapsed().as_secs_f64());
     match &args.keep {

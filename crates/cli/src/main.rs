@@ -18,6 +18,7 @@ mod own;
 mod query;
 mod rank;
 mod serve;
+mod report;
 mod synth;
 mod synth_archive;
 mod topics;
@@ -136,6 +137,11 @@ enum Command {
     /// The audience months ahead under three scenarios (keep paying, stop
     /// paying, shift the budget to organic work), with uncertainty bands.
     Project(converse::ProjectArgs),
+    /// The report for the boss: summary, charts, ROI, projections and
+    /// method, as one HTML page or a PDF, in French or English.
+    ///
+    /// Example: levain report --out report.pdf --lang fr --from 2025-01-01
+    Report(report::ReportArgs),
     /// Settings, such as the quality weights of engagement kinds
     /// (`levain config set weights.reply 5`).
     Config(converse::ConfigArgs),
@@ -214,6 +220,7 @@ fn main() -> ExitCode {
         Command::Project(a) => converse::run_project(&cli.data, a),
         Command::Amplifiers(a) => rank::run_amplifiers(&cli.data, a),
         Command::Suggest(a) => rank::run_suggest(&cli.data, a),
+        Command::Report(a) => report::run(&cli.data, a),
         Command::Fraud(a) => fraud::run(&cli.data, a),
         Command::Topic(a) => topics::run_topic(&cli.data, a),
         Command::Topics(a) => topics::run_topics(&cli.data, a),

@@ -19,6 +19,8 @@ mod discourse;
 mod conversations;
 // ROI: spend, retention, cost per retained follower, attribution.
 mod roi;
+// The report: HTML and PDF in French and English, headline figures, pages.
+mod report;
 // Bad input: malformed records, wrong files, --strict.
 mod bad_input;
 // SIGKILL during imports, then a consistent store and exact counts.

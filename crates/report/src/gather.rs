@@ -1,0 +1,110 @@
+//! Runs the analyses the report needs over one store snapshot.
+
+use chrono::{Datelike, NaiveDate};
+use levain_analytics::cadence::cadence;
+use levain_analytics::campaigns;
+use levain_analytics::cohorts::{CohortBy, acquisitions, cohorts};
+use levain_analytics::engagement::engagement;
+use levain_analytics::project::project;
+use levain_analytics::roi::{OrganicCost, roi};
+use levain_analytics::settings::Weights;
+use levain_analytics::{Filters, Result};
+use levain_store::query::Engine;
+
+use crate::input::{AudienceMonth, ReportInput};
+
+/// How far ahead the report projects, in months.
+pub const HORIZON_MONTHS: u32 = 36;
+
+fn date(micros: i64) -> Option<NaiveDate> {
+    chrono::DateTime::from_timestamp_micros(micros).map(|t| t.date_naive())
+}
+
+/// Everything [`crate::build`] needs. `progress` is told each step's name.
+pub fn gather(
+    engine: &Engine,
+    own: &[String],
+    filters: &Filters,
+    weights: &Weights,
+    cost: OrganicCost,
+    progress: &mut dyn FnMut(&str),
+) -> Result<ReportInput> {
+    progress("roi");
+    let roi = roi(engine, own, filters, weights, cost)?;
+    progress("project");
+    let projection = project(engine, own, filters, HORIZON_MONTHS, cost).map_err(|e| e.to_string());
+    progress("engagement");
+    let eng = engagement(engine, own, filters, weights)?;
+    let engagement_without_suspicious = if engine.judged() && !filters.exclude_suspicious {
+        let clean = Filters {
+            exclude_suspicious: true,
+            ..filters.clone()
+        };
+        Some(engagement(engine, own, &clean, weights)?)
+    } else {
+        None
+    };
+    progress("cohorts");
+    let retention = cohorts(engine, own, filters, 30, CohortBy::Source)?;
+    let data_end = retention
+        .data_end
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.timestamp_micros());
+    let end = match (data_end, filters.to) {
+        (Some(e), Some(t)) => Some(e.min(t - 1)),
+        (e, _) => e,
+    };
+    let acq = acquisitions(engine, own, filters)?;
+    let camps = campaigns::load(engine)?;
+    let start = filters.from.or_else(|| acq.iter().map(|a| a.at).min());
+    let mut audience = Vec::new();
+    if let (Some(s), Some(e)) = (start.and_then(date), end.and_then(date)) {
+        let mut m = NaiveDate::from_ymd_opt(s.year(), s.month(), 1).expect("first of a month");
+        while m <= e {
+            let next = m
+                .checked_add_months(chrono::Months::new(1))
+                .expect("a month later");
+            let month_end = next.pred_opt().expect("a day before");
+            // The month's end, or the data's end for the last, partial month.
+            let at = (next
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight")
+                .and_utc()
+                .timestamp_micros())
+            .min(end.map_or(i64::MAX, |x| x.saturating_add(1)));
+            let mut row = AudienceMonth {
+                month_end: month_end.min(e),
+                paid: 0,
+                organic: 0,
+            };
+            for a in acq
+                .iter()
+                .filter(|a| a.at < at && a.ended.is_none_or(|x| x >= at))
+            {
+                if campaigns::window_at(&camps, &a.channel, a.at).is_some() {
+                    row.paid += 1;
+                } else {
+                    row.organic += 1;
+                }
+            }
+            audience.push(row);
+            m = next;
+        }
+    }
+    progress("cadence");
+    let cad = cadence(engine, own, filters, "UTC", 3)?;
+    Ok(ReportInput {
+        from: start.and_then(date),
+        to: end.and_then(date),
+        roi,
+        projection,
+        engagement: eng,
+        engagement_without_suspicious,
+        retention,
+        audience,
+        cadence: cad,
+        amplifiers: None,
+        venue_gaps: None,
+    })
+}

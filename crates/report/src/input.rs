@@ -1,0 +1,62 @@
+//! What the report is built from: the analyses' results, gathered by
+//! [`crate::gather`] from a store (or made by hand in tests).
+
+use chrono::NaiveDate;
+use levain_analytics::cadence::Cadence;
+use levain_analytics::cohorts::Cohorts;
+use levain_analytics::engagement::Engagement;
+use levain_analytics::project::Projection;
+use levain_analytics::roi::Roi;
+
+/// Followers at the end of a month, by how they were acquired.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudienceMonth {
+    /// The month's last day.
+    pub month_end: NaiveDate,
+    /// Following then, acquired inside a campaign window.
+    pub paid: u64,
+    /// Following then, acquired outside any campaign window.
+    pub organic: u64,
+}
+
+/// An account that spreads our posts (issue #6's "top amplifiers").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Amplifier {
+    pub name: String,
+    /// Reshares and quotes of our posts.
+    pub reshares: u64,
+    /// Engagement that came through those reshares.
+    pub engagement_via: u64,
+}
+
+/// How far our presence on a topic in a venue falls short of the venue's
+/// interest in it (issue #6's "venue gaps"): positive = room to grow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VenueGap {
+    pub topic: String,
+    pub venue: String,
+    pub gap: f64,
+}
+
+/// Everything the report shows. Optional parts the report cannot compute
+/// yet, or that need a command run first, say so in their section.
+#[derive(Debug)]
+pub struct ReportInput {
+    /// First and last day covered (the filters, else the data).
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub roi: Roi,
+    /// `Err` holds why the projection could not be made.
+    pub projection: Result<Projection, String>,
+    pub engagement: Engagement,
+    /// The same engagement without suspicious accounts, once `levain fraud` ran.
+    pub engagement_without_suspicious: Option<Engagement>,
+    /// Acquisition cohorts by source, 30-day periods.
+    pub retention: Cohorts,
+    pub audience: Vec<AudienceMonth>,
+    pub cadence: Cadence,
+    /// `None` until the amplifier analysis exists in this build.
+    pub amplifiers: Option<Vec<Amplifier>>,
+    /// `None` until the topic × venue analysis exists in this build.
+    pub venue_gaps: Option<Vec<VenueGap>>,
+}
