@@ -17,6 +17,8 @@
 //! - [`project`]: the audience months ahead under three budget scenarios,
 //!   with bootstrap bands.
 //! - [`settings`]: `levain config` keys, such as the quality weights.
+//! - [`identity`]: which accounts on different channels are one person,
+//!   with evidence, confidence and the user's merges and splits.
 //! - [`fraud`]: fake-engagement verdicts with reasons (the detectors live in
 //!   `levain-detect`); `--exclude-suspicious` everywhere uses them.
 //!
@@ -34,6 +36,7 @@ pub mod conversations;
 pub mod core;
 pub mod engagement;
 pub mod fraud;
+pub mod identity;
 pub mod project;
 pub mod roi;
 pub mod settings;

@@ -30,6 +30,9 @@ pub enum Bench {
     /// The projection backtested: fitted on the first half of generated
     /// three-year communities, scored on the second (MAPE, band coverage).
     Project(crate::bench_project::ProjectArgs),
+    /// The cross-channel identity matcher against the persons and look-alike
+    /// decoys planted in generated communities: pairwise precision and recall.
+    Identity(crate::bench_identity::IdentityArgs),
 }
 
 /// The generated community a benchmark runs on, made once and kept.
@@ -87,6 +90,7 @@ pub fn run(b: Bench) -> anyhow::Result<ExitCode> {
         Bench::Detect(a) => crate::bench_detect::run(a),
         Bench::Sentiment(a) => crate::bench_sentiment::run(a),
         Bench::Project(a) => crate::bench_project::run(a),
+        Bench::Identity(a) => crate::bench_identity::run(a),
     }
 }
 

@@ -303,6 +303,40 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     )?;
     crate::converse::print_roi(&roi);
 
+    println!("\n14. Who is who across channels (levain persons):");
+    let persons = crate::persons::current(&store)?;
+    crate::persons::print_summary(&persons, 3);
+    if let Some(planted) = &truth.identity {
+        let found = |a: &[String]| {
+            persons
+                .persons
+                .iter()
+                .any(|p| a.iter().all(|x| p.accounts.iter().any(|y| &y.account == x)))
+        };
+        let strong: Vec<_> = planted
+            .persons
+            .iter()
+            .filter(|p| p.evidence != "name_only")
+            .collect();
+        println!(
+            "   Against the ground truth: {} of {} planted persons with strong evidence found; {} of {} look-alike decoys and {} of {} name-only pairs merged (both must stay 0).",
+            strong.iter().filter(|p| found(&p.accounts)).count(),
+            strong.len(),
+            planted.decoys.iter().filter(|p| found(&p.accounts)).count(),
+            planted.decoys.len(),
+            planted
+                .persons
+                .iter()
+                .filter(|p| p.evidence == "name_only" && found(&p.accounts))
+                .count(),
+            planted
+                .persons
+                .iter()
+                .filter(|p| p.evidence == "name_only")
+                .count(),
+        );
+    }
+
     println!("\nDone in {:.1} s.", started.elapsed().as_secs_f64());
     match &args.keep {
         Some(dir) => println!(

@@ -4,6 +4,7 @@
 mod audience;
 mod bench;
 mod bench_detect;
+mod bench_identity;
 mod bench_project;
 mod bench_sentiment;
 mod converse;
@@ -11,6 +12,7 @@ mod demo;
 mod fraud;
 mod import;
 mod own;
+mod persons;
 mod query;
 mod synth;
 mod util;
@@ -139,6 +141,10 @@ enum Command {
     /// real|fake` overrides a verdict for good.
     #[command(verbatim_doc_comment)]
     Fraud(fraud::Args),
+    /// Accounts of one person across channels, with the evidence and a
+    /// confidence; `merge A B` and `split PERSON ACCOUNT` override the
+    /// matcher for good.
+    Persons(persons::Args),
     /// Merge small segments and key runs into large ones (faster queries and imports).
     Compact(query::CompactArgs),
     /// Generate a community with known ground truth, in real export formats.
@@ -188,6 +194,7 @@ fn main() -> ExitCode {
         Command::Roi(a) => converse::run_roi(&cli.data, a),
         Command::Project(a) => converse::run_project(&cli.data, a),
         Command::Fraud(a) => fraud::run(&cli.data, a),
+        Command::Persons(a) => persons::run(&cli.data, a),
         Command::Synth(a) => synth::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Bench(b) => bench::run(b),

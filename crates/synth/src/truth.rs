@@ -35,6 +35,10 @@ pub struct Truth {
     /// The blog (WordPress export and feed); absent from older truth files.
     #[serde(default)]
     pub blog: Option<crate::TruthBlog>,
+    /// People with accounts on Bluesky and on the blog, and look-alikes;
+    /// absent from older truth files.
+    #[serde(default)]
+    pub identity: Option<crate::TruthIdentity>,
     pub counts: Counts,
 }
 
