@@ -25,6 +25,8 @@
 //!   ranked by a personalised, time-decayed centrality (`levain-graph`).
 //! - [`suggest`]: accounts not yet in touch, close to the amplifiers and
 //!   the core (circle of trust and SALSA, as Twitter's "Who to Follow").
+//! - [`identity`]: which accounts on different channels are one person,
+//!   with evidence, confidence and the user's merges and splits.
 //! - [`fraud`]: fake-engagement verdicts with reasons (the detectors live in
 //!   `levain-detect`); `--exclude-suspicious` everywhere uses them.
 //!
@@ -43,6 +45,7 @@ pub mod conversations;
 pub mod core;
 pub mod engagement;
 pub mod fraud;
+pub mod identity;
 pub mod project;
 pub mod roi;
 pub mod settings;

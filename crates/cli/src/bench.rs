@@ -41,6 +41,9 @@ pub enum Bench {
     /// Personalised PageRank on a 10⁷-edge graph beside python-igraph and
     /// networkx: time, peak memory and agreement of the scores.
     Pagerank(crate::bench_pagerank::PagerankArgs),
+    /// The cross-channel identity matcher against the persons and look-alike
+    /// decoys planted in generated communities: pairwise precision and recall.
+    Identity(crate::bench_identity::IdentityArgs),
 }
 
 /// The generated community a benchmark runs on, made once and kept.
@@ -109,6 +112,7 @@ pub fn run(b: Bench) -> anyhow::Result<ExitCode> {
         Bench::Topics(a) => crate::bench_topics::run(a),
         Bench::Rank(a) => crate::bench_rank::run(a),
         Bench::Pagerank(a) => crate::bench_pagerank::run(a),
+        Bench::Identity(a) => crate::bench_identity::run(a),
     }
 }
 

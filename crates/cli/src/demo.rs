@@ -344,7 +344,41 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "\n15. Topics, and where they are discussed without us (levain topics, levain venues):"
     );
     crate::topics::demo_step(&store, &input, &truth, &own)?;
-    println!("\n16. The report for the boss (levain report), in both languages:");
+    println!("\n16. Who is who across channels (levain persons):");
+    let persons = crate::persons::current(&store)?;
+    crate::persons::print_summary(&persons, 3);
+    if let Some(planted) = &truth.identity {
+        let found = |a: &[String]| {
+            persons
+                .persons
+                .iter()
+                .any(|p| a.iter().all(|x| p.accounts.iter().any(|y| &y.account == x)))
+        };
+        let strong: Vec<_> = planted
+            .persons
+            .iter()
+            .filter(|p| p.evidence != "name_only")
+            .collect();
+        println!(
+            "   Against the ground truth: {} of {} planted persons with strong evidence found; {} of {} look-alike decoys and {} of {} name-only pairs merged (both must stay 0).",
+            strong.iter().filter(|p| found(&p.accounts)).count(),
+            strong.len(),
+            planted.decoys.iter().filter(|p| found(&p.accounts)).count(),
+            planted.decoys.len(),
+            planted
+                .persons
+                .iter()
+                .filter(|p| p.evidence == "name_only" && found(&p.accounts))
+                .count(),
+            planted
+                .persons
+                .iter()
+                .filter(|p| p.evidence == "name_only")
+                .count(),
+        );
+    }
+
+    println!("\n17. The report for the boss (levain report), in both languages:");
     for (lang, name) in [
         (levain_report::Locale::Fr, "rapport.pdf"),
         (levain_report::Locale::En, "report.html"),

@@ -6,6 +6,7 @@ mod bench;
 mod bench_archive;
 mod bench_detect;
 mod bench_pagerank;
+mod bench_identity;
 mod bench_project;
 mod bench_rank;
 mod bench_sentiment;
@@ -15,6 +16,7 @@ mod demo;
 mod fraud;
 mod import;
 mod own;
+mod persons;
 mod query;
 mod rank;
 mod serve;
@@ -168,6 +170,10 @@ enum Command {
     /// hashtags, blogs), how fast it grows and your share of voice there:
     /// the gaps, best opportunity first.
     Venues(topics::VenuesArgs),
+    /// Accounts of one person across channels, with the evidence and a
+    /// confidence; `merge A B` and `split PERSON ACCOUNT` override the
+    /// matcher for good.
+    Persons(persons::Args),
     /// Merge small segments and key runs into large ones (faster queries and imports).
     Compact(query::CompactArgs),
     /// Generate a community with known ground truth, in real export formats.
@@ -225,6 +231,7 @@ fn main() -> ExitCode {
         Command::Topic(a) => topics::run_topic(&cli.data, a),
         Command::Topics(a) => topics::run_topics(&cli.data, a),
         Command::Venues(a) => topics::run_venues(&cli.data, a),
+        Command::Persons(a) => persons::run(&cli.data, a),
         Command::Synth(a) => synth::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Serve(a) => serve::run(&cli.data, a),

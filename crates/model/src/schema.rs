@@ -19,19 +19,16 @@ pub enum Table {
     Deletions,
     Campaigns,
     Conversions,
-    /// Manual and detected links from accounts to persons.
-    PersonLinks,
 }
 
 impl Table {
-    pub const ALL: [Table; 7] = [
+    pub const ALL: [Table; 6] = [
         Table::Accounts,
         Table::Posts,
         Table::Interactions,
         Table::Deletions,
         Table::Campaigns,
         Table::Conversions,
-        Table::PersonLinks,
     ];
 
     /// The table's directory and raw name in the store.
@@ -43,7 +40,6 @@ impl Table {
             Table::Deletions => "deletions",
             Table::Campaigns => "campaigns",
             Table::Conversions => "conversions",
-            Table::PersonLinks => "person_links",
         }
     }
 
@@ -144,14 +140,6 @@ fn build(table: Table) -> Schema {
             s("utm_source", true),
             s("utm_medium", true),
             s("utm_campaign", true),
-        ],
-        Table::PersonLinks => vec![
-            s("person", false),
-            s("account", false),
-            s("rule", false),
-            Field::new("confidence", Float64, false),
-            s("evidence", false),
-            t("at", false),
         ],
     };
     fields.extend(provenance());

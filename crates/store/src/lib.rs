@@ -8,6 +8,7 @@
 //!   tables/<table>/*.keys    sorted runs of natural keys (the key index)
 //!   rejects/<import>.ndjson  records an import could not read, with reasons
 //!   fraud/verdicts-*.parquet the latest fraud detection's verdicts
+//!   persons/links-*.parquet  the latest identity matching's person links
 //! ```
 //!
 //! Invariants a newcomer must keep:
@@ -31,7 +32,7 @@ pub mod status;
 mod writer;
 
 pub use error::{Result, StoreError};
-pub use manifest::{FraudMark, FraudRun, ImportRecord, Manifest};
+pub use manifest::{FraudMark, FraudRun, ImportRecord, Manifest, PersonOverride, PersonsRun};
 pub use writer::{AppendOutcome, Writer};
 
 use std::path::{Path, PathBuf};

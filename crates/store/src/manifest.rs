@@ -49,6 +49,14 @@ pub struct Manifest {
     /// terms as written (`velotaf`, `#vélocargo`, `example.org`).
     #[serde(default)]
     pub topics: BTreeMap<String, Vec<String>>,
+    /// The latest identity matching (`levain persons`): its links are the
+    /// `person_links` table.
+    #[serde(default)]
+    pub persons: Option<PersonsRun>,
+    /// The user's merges and splits (`levain persons merge|split`), one per
+    /// pair of accounts; they override the matcher and outlive its re-runs.
+    #[serde(default)]
+    pub person_overrides: Vec<PersonOverride>,
 }
 
 impl Default for Manifest {
@@ -67,6 +75,8 @@ impl Default for Manifest {
             friends: BTreeSet::new(),
             settings: BTreeMap::new(),
             topics: BTreeMap::new(),
+            persons: None,
+            person_overrides: Vec::new(),
         }
     }
 }
@@ -115,6 +125,31 @@ impl Manifest {
             .as_ref()
             .is_some_and(|f| f.last_import.as_ref() != self.imports.last().map(|i| &i.id))
     }
+}
+
+/// Where the links of the latest identity matching are, and what it read.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PersonsRun {
+    /// Parquet file of links, relative to the root (schema:
+    /// [`crate::query::person_links_schema`]).
+    pub file: String,
+    /// Persons of more than one account, and the accounts in them.
+    pub persons: u64,
+    pub accounts: u64,
+    pub computed_at: String,
+    /// What the run read (latest import and overrides): the links are
+    /// recomputed when it changes.
+    pub basis: String,
+}
+
+/// A pair of accounts the user declared the same person (`same`, from
+/// `levain persons merge`) or different persons (from `levain persons split`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PersonOverride {
+    pub a: String,
+    pub b: String,
+    pub same: bool,
+    pub at: String,
 }
 
 /// A verdict the user gave by hand.
@@ -210,6 +245,7 @@ impl Manifest {
         }
         files.extend(self.imports.iter().filter_map(|i| i.rejects_file.clone()));
         files.extend(self.fraud.iter().map(|f| f.file.clone()));
+        files.extend(self.persons.iter().map(|p| p.file.clone()));
         files
     }
 }

@@ -7,6 +7,7 @@
 //! |---|---|
 //! | `accounts` | one row per account: latest handle, name, bio, status, `own`, first/last seen |
 //! | `persons` | one row per account with the person it belongs to (itself unless linked) |
+//! | `person_links` | the latest `levain persons` matching: person, account, rule, confidence, evidence (one row per account of a person of several accounts) |
 //! | `posts` | posts, with `deleted_at` when the post was deleted |
 //! | `interactions` | likes, reshares, replies, …, with `ended_at` when the record was deleted (an unfollow ends its follow, and names the followed account even when the follow was imported after it) |
 //! | `campaigns` | the latest imported version of each (channel, name) |
@@ -14,7 +15,7 @@
 //! | `fraud_verdicts` | the latest `levain fraud` run: account, score, suspicious, patterns, reasons |
 //! | `fraud_marks` | the user's own verdicts (`levain fraud mark`): account, verdict (`real`/`fake`), at |
 //! | `suspicious_accounts` | what `--exclude-suspicious` leaves out: the detector's suspicious accounts, minus those marked real, plus those marked fake |
-//! | `deletions`, `account_observations`, `person_links`, `posts_raw`, `interactions_raw`, `campaigns_raw` | the stored tables themselves |
+//! | `deletions`, `account_observations`, `posts_raw`, `interactions_raw`, `campaigns_raw` | the stored tables themselves |
 
 use std::path::Path;
 use std::sync::Arc;
@@ -177,6 +178,15 @@ impl Engine {
             "fraud_marks",
             Arc::new(MemTable::try_new(marks_schema, vec![vec![marks]])?),
         )?;
+        let link_files: Vec<String> = manifest
+            .persons
+            .iter()
+            .map(|p| root.join(&p.file).to_string_lossy().into_owned())
+            .collect();
+        ctx.register_table(
+            "person_links",
+            provider(person_links_schema(), &link_files)?,
+        )?;
         let engine = Engine {
             ctx,
             runtime,
@@ -245,6 +255,29 @@ pub fn verdicts_schema() -> SchemaRef {
             Field::new("suspicious", DataType::Boolean, false),
             Field::new("patterns", list(), false),
             Field::new("reasons", list(), false),
+        ]))
+    });
+    SCHEMA.clone()
+}
+
+/// Schema of the person links file (`levain persons`).
+pub fn person_links_schema() -> SchemaRef {
+    static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
+        let list = DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)));
+        Arc::new(Schema::new(vec![
+            Field::new("person", DataType::Utf8, false),
+            Field::new("account", DataType::Utf8, false),
+            Field::new("rule", DataType::Utf8, false),
+            Field::new("confidence", DataType::Float64, false),
+            Field::new("evidence", list, false),
+            Field::new(
+                "at",
+                DataType::Timestamp(
+                    datafusion::arrow::datatypes::TimeUnit::Microsecond,
+                    Some("UTC".into()),
+                ),
+                false,
+            ),
         ]))
     });
     SCHEMA.clone()

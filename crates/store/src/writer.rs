@@ -19,7 +19,8 @@ use levain_model::rows::Batch;
 use crate::error::{Result, io};
 use crate::keyindex;
 use crate::manifest::{
-    FraudMark, FraudRun, ImportRecord, KeyRun, MANIFEST, Manifest, Segment, sync_dir,
+    FraudMark, FraudRun, ImportRecord, KeyRun, MANIFEST, Manifest, PersonOverride, PersonsRun,
+    Segment, sync_dir,
 };
 
 /// What [`Writer::append`] did with the rows it was given.
@@ -147,7 +148,7 @@ impl Writer {
     fn remove_leftovers(&mut self) -> Result<()> {
         let keep = self.manifest.referenced_files();
         let _ = fs::remove_file(self.root.join(format!("{MANIFEST}.tmp")));
-        for dir in ["tables", "rejects", "fraud"] {
+        for dir in ["tables", "rejects", "fraud", "persons"] {
             let base = self.root.join(dir);
             if !base.is_dir() {
                 continue;
@@ -311,7 +312,7 @@ impl Writer {
 
     /// Makes everything staged so far visible, atomically.
     pub fn commit(&mut self) -> Result<()> {
-        for dir in ["tables", "rejects", "fraud"] {
+        for dir in ["tables", "rejects", "fraud", "persons"] {
             let d = self.root.join(dir);
             if d.is_dir() {
                 for sub in walk_dirs(&d)? {
@@ -348,6 +349,27 @@ impl Writer {
         run.file = rel;
         if let Some(old) = self.manifest.fraud.replace(run)
             && Some(&old.file) != self.manifest.fraud.as_ref().map(|f| &f.file)
+        {
+            self.obsolete.push(old.file);
+        }
+        Ok(())
+    }
+
+    /// The user's merges and splits of persons (`levain persons merge|split`).
+    pub fn person_overrides_mut(&mut self) -> &mut Vec<PersonOverride> {
+        &mut self.manifest.person_overrides
+    }
+
+    /// Stages the links of an identity matching run, replacing the previous
+    /// run's at the next commit.
+    pub fn set_person_links(&mut self, batch: &RecordBatch, mut run: PersonsRun) -> Result<()> {
+        let dir = self.root.join("persons");
+        io(&dir, fs::create_dir_all(&dir))?;
+        let rel = format!("persons/links-g{}.parquet", self.manifest.generation);
+        write_segment(&self.root.join(&rel), std::slice::from_ref(batch))?;
+        run.file = rel;
+        if let Some(old) = self.manifest.persons.replace(run)
+            && Some(&old.file) != self.manifest.persons.as_ref().map(|p| &p.file)
         {
             self.obsolete.push(old.file);
         }

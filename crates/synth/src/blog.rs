@@ -87,11 +87,11 @@ struct Post {
     comments: Vec<Comment>,
 }
 
-const FIRST: &[&str] = &[
+pub(crate) const FIRST: &[&str] = &[
     "Jean", "Marie", "Luc", "Sophie", "Hugo", "Léa", "Karim", "Inès", "Paul", "Chloé", "Yanis",
     "Emma", "Noé", "Zoé", "Élodie", "Mathis", "Sarah", "Tom", "Nadia", "Rémi",
 ];
-const LAST: &[&str] = &[
+pub(crate) const LAST: &[&str] = &[
     "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
     "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "Roux",
 ];
@@ -102,12 +102,26 @@ const LINKING_SITES: &[(&str, &str)] = &[
 ];
 
 /// The blog for `seed`, over `days` from `start` (microseconds), with
-/// readers scaled by `factor`. Returns the export, the feed and the truth.
-pub fn generate(seed: u64, start: i64, days: u32, factor: f64) -> (String, String, TruthBlog) {
+/// readers scaled by `factor`; the `planted` readers (people also on
+/// Bluesky, and their look-alikes) come first. Returns the export, the
+/// feed, the truth, and which planted readers commented.
+pub(crate) fn generate(
+    seed: u64,
+    start: i64,
+    days: u32,
+    factor: f64,
+    planted: &[crate::identity::PlantedReader],
+) -> (String, String, TruthBlog, BTreeSet<usize>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xb10c_b10c_b10c_b10c);
     let end = start + i64::from(days) * DAY;
-    let readers: Vec<Reader> = (0..((60.0 * factor).round() as usize).max(10))
-        .map(|i| {
+    let planted_readers = planted.iter().map(|p| Reader {
+        name: p.name.clone(),
+        email: p.email.clone(),
+        url: p.url.clone(),
+        lang: 0,
+    });
+    let readers: Vec<Reader> = planted_readers
+        .chain((0..((60.0 * factor).round() as usize).max(10)).map(|i| {
             let first = FIRST[rng.random_range(0..FIRST.len())];
             let last = LAST[rng.random_range(0..LAST.len())];
             let ascii = |s: &str| {
@@ -127,8 +141,9 @@ pub fn generate(seed: u64, start: i64, days: u32, factor: f64) -> (String, Strin
                 url: (i % 5 == 0).then(|| format!("https://{}{i}.example.net", ascii(last))),
                 lang: u8::from(i % 6 == 0),
             }
-        })
+        }))
         .collect();
+    let mut commented = BTreeSet::new();
     // A few regulars write most comments.
     let regulars = (readers.len() / 6).max(2);
     let mut truth = TruthBlog {
@@ -208,6 +223,9 @@ pub fn generate(seed: u64, start: i64, days: u32, factor: f64) -> (String, Strin
                 .filter(|_| rng.random_bool(0.15))
                 .map_or(0, |p| p.id);
             commenters.insert(readers[r].email.to_lowercase());
+            if r < planted.len() {
+                commented.insert(r);
+            }
             truth.comments += 1;
             truth.pending += u64::from(pending);
             // A reply to another reader is addressed to them, not to the blog.
@@ -313,7 +331,7 @@ pub fn generate(seed: u64, start: i64, days: u32, factor: f64) -> (String, Strin
     truth.feed_posts = feed_items.len() as u64;
     let wxr = write_wxr(&posts, &readers);
     let rss = write_rss(&feed_items, end);
-    (wxr, rss, truth)
+    (wxr, rss, truth, commented)
 }
 
 fn poisson(rng: &mut ChaCha8Rng, lambda: f64) -> u32 {

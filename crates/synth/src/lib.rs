@@ -22,6 +22,9 @@
 //!
 //! Subreddits discuss the topics too (`reddit-venues.ndjson`, a Pushshift
 //! dump), some growing without us: the venue gaps ([`TruthVenues`]).
+//! Some core members also comment on the blog, with the traces real people
+//! leave across channels (or only their name), beside look-alike decoys
+//! ([`TruthIdentity`]).
 //!
 //! Conversions (`conversions.csv`) come from tagged links in own posts, from
 //! campaigns, and directly, with no attribution.
@@ -32,6 +35,7 @@
 
 pub mod archives;
 mod blog;
+mod identity;
 mod ids;
 mod jetstream;
 mod sim;
@@ -40,6 +44,7 @@ mod truth;
 mod venues;
 
 pub use blog::TruthBlog;
+pub use identity::{TruthIdentity, TruthPerson};
 pub use ids::{cid, did, tid};
 pub use sim::{Config, Scale};
 pub use truth::{Counts, Truth, TruthCampaign, TruthConversion, TruthGroup};
@@ -100,13 +105,24 @@ pub fn generate_with_progress(
     let truth_path = out.join(TRUTH_FILE);
     let file = std::fs::File::create(&jetstream).map_err(io(&jetstream))?;
     let writer = jetstream::EventWriter::new(file, config.seed);
-    let (mut truth, writer) = sim::run(config, writer, progress).map_err(io(&jetstream))?;
-    let (wxr, feed, blog) = blog::generate(
+    let (mut truth, writer, personas) =
+        sim::run(config, writer, progress).map_err(io(&jetstream))?;
+    // At most a quarter of the blog's usual readers are planted persons.
+    let max_planted = ((15.0 * config.scale.factor()).round() as usize).max(4);
+    let planted = identity::planted_readers(config.seed, &personas, max_planted);
+    let (wxr, feed, blog, commented) = blog::generate(
         config.seed,
         sim::START,
         sim::simulated_days(config),
         config.scale.factor(),
+        &planted,
     );
+    truth.identity = Some(identity::truth(
+        &personas,
+        &planted,
+        &commented,
+        (truth.own[0].account.as_str(), blog.account.as_str()),
+    ));
     let export = out.join(BLOG_EXPORT_FILE);
     std::fs::write(&export, wxr).map_err(io(&export))?;
     let feed_path = out.join(BLOG_FEED_FILE);

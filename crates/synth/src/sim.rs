@@ -15,6 +15,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::SynthError;
+use crate::identity;
 use crate::ids::{did, tid};
 use crate::jetstream::{EventWriter, FOLLOW, LIKE, POST, PostSpec, REPOST};
 use crate::text::{self, TOPICS};
@@ -325,6 +326,8 @@ struct Sim<W: Write> {
     conversions: Vec<TruthConversion>,
     counts: Counts,
     identity_seq: u64,
+    /// Core members planted on the blog whose profile was written.
+    personas_written: Vec<u32>,
 }
 
 /// A day at fraction `f` of the simulated period.
@@ -364,8 +367,18 @@ impl<W: Write> Sim<W> {
         if (a as usize) < OWN_HANDLES.len() {
             return OWN_HANDLES[a as usize].to_owned();
         }
+        if self.persona(a) == Some(identity::Kind::Domain) {
+            return identity::domain_handle(self.cfg.seed, a);
+        }
         let name = NAMES[(a as usize * 7 + self.cfg.seed as usize) % NAMES.len()];
         format!("{name}{a}.bsky.social")
+    }
+
+    /// Whether member `a` of the core is also on the blog, and how it shows.
+    fn persona(&self, a: u32) -> Option<identity::Kind> {
+        (self.accts[a as usize].role == Role::Core)
+            .then(|| identity::kind(self.cfg.seed, a))
+            .flatten()
     }
 
     fn post_uri(&self, p: PostRef) -> String {
@@ -629,6 +642,9 @@ impl<W: Write> Sim<W> {
             }
             if matches!(role, Role::Amplifier | Role::Core) {
                 self.posters.push(a);
+            }
+            if self.persona(a).is_some() {
+                self.push(t + MIN, a, Ev::Profile(a));
             }
         }
         for ci in 0..self.campaigns.len() {
@@ -1349,10 +1365,22 @@ impl<W: Write> Sim<W> {
                     ),
                     _ => {
                         let topic = TOPICS[self.accts[a as usize].topic as usize].name;
-                        (
-                            self.handle(a).split('.').next().unwrap_or("").to_owned(),
-                            format!("Passionné·e de vélo · #{topic}"),
-                        )
+                        let bio = format!("Passionné·e de vélo · #{topic}");
+                        match self.persona(a) {
+                            Some(kind) => {
+                                self.personas_written.push(a);
+                                let site = (kind == identity::Kind::BioSite)
+                                    .then(|| identity::personal_site(self.cfg.seed, a));
+                                (
+                                    identity::display_name(self.cfg.seed, a),
+                                    site.map_or(bio.clone(), |s| format!("{bio} · {s}")),
+                                )
+                            }
+                            None => (
+                                self.handle(a).split('.').next().unwrap_or("").to_owned(),
+                                bio,
+                            ),
+                        }
                     }
                 };
                 self.out.profile(&me, e.t, clock, &name, &bio)?;
@@ -1646,7 +1674,7 @@ pub(crate) fn run<W: Write>(
     cfg: &Config,
     out: EventWriter<W>,
     progress: &mut dyn FnMut(f64),
-) -> io::Result<(Truth, EventWriter<W>)> {
+) -> io::Result<(Truth, EventWriter<W>, Vec<identity::Persona>)> {
     let days = simulated_days(cfg);
     let cfg = Config {
         days,
@@ -1682,6 +1710,7 @@ pub(crate) fn run<W: Write>(
         conversions: Vec::new(),
         counts: Counts::default(),
         identity_seq: 0,
+        personas_written: Vec::new(),
         cfg,
     };
     sim.setup();
@@ -1700,7 +1729,17 @@ pub(crate) fn run<W: Write>(
     }
     sim.drain(i64::MAX)?;
     let truth = sim.truth();
-    Ok((truth, sim.out))
+    let personas = sim
+        .personas_written
+        .iter()
+        .map(|&a| identity::Persona {
+            account: format!("bluesky:{}", sim.did(a)),
+            a,
+            handle: sim.handle(a),
+            kind: sim.persona(a).expect("written personas are personas"),
+        })
+        .collect();
+    Ok((truth, sim.out, personas))
 }
 
 #[cfg(test)]

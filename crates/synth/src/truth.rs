@@ -39,6 +39,10 @@ pub struct Truth {
     /// Reddit post's planted topic; absent from older truth files.
     #[serde(default)]
     pub venues: Option<crate::TruthVenues>,
+    /// People with accounts on Bluesky and on the blog, and look-alikes;
+    /// absent from older truth files.
+    #[serde(default)]
+    pub identity: Option<crate::TruthIdentity>,
     pub counts: Counts,
 }
 

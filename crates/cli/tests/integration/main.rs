@@ -17,6 +17,8 @@ mod blog;
 mod discourse;
 // Conversations: sentiment, questions, friends, quality weights.
 mod conversations;
+// Identity across channels: persons, evidence, look-alikes, overrides.
+mod persons;
 // ROI: spend, retention, cost per retained follower, attribution.
 mod roi;
 // The report: HTML and PDF in French and English, headline figures, pages.
