@@ -14,10 +14,12 @@
 //! could not be read; it goes to the rejects file with the reason).
 
 pub mod campaigns;
+pub mod car;
 pub mod discourse;
 pub mod feed;
 pub mod input;
 pub mod jetstream;
+pub mod mastodon_api;
 pub mod ndjson;
 pub mod pipeline;
 pub mod reddit;
@@ -95,6 +97,28 @@ pub trait Source: Sync {
         let _ = site;
         self.read(file, sink)
     }
+    /// [`Source::read`], told everything the user said about the files
+    /// (`--site`, `--context`, `--map`). The pipeline calls this one.
+    fn read_with(
+        &self,
+        file: &InputFile,
+        ctx: &ReadContext,
+        sink: &mut dyn Sink,
+    ) -> Result<(), ImportError> {
+        self.read_for_site(file, ctx.site, sink)
+    }
+}
+
+/// What the user said about the files, for formats whose files do not say
+/// it all.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ReadContext<'a> {
+    /// `--site`: the site the files come from.
+    pub site: Option<&'a str>,
+    /// `--context`: what a bare API response is about (`mastodon-api`).
+    pub context: Option<&'a str>,
+    /// `--map`: the mapping file of a generic import (`csv`, `ndjson`).
+    pub map: Option<&'a std::path::Path>,
 }
 
 /// Every format levain reads, in autodetection order.
@@ -108,6 +132,8 @@ pub fn sources() -> &'static [&'static dyn Source] {
         &wxr::Wxr,
         &feed::Feed,
         &discourse::Discourse,
+        &car::BlueskyCar,
+        &mastodon_api::MastodonApi,
     ]
 }
 
