@@ -6,6 +6,7 @@ mod bench;
 mod bench_detect;
 mod bench_project;
 mod bench_sentiment;
+mod collect;
 mod converse;
 mod demo;
 mod fraud;
@@ -84,6 +85,14 @@ enum Command {
     ///   levain import discourse forum-json/ --site forum.example.org
     #[command(verbatim_doc_comment)]
     Import(import::Args),
+    /// Collect an account live from its platform's API, into the store.
+    ///
+    /// Pages are saved under DATA/collected/ and imported like files; an
+    /// interrupted run resumes where it stopped, and nothing is stored twice.
+    ///   levain collect mastodon --instance https://mastodon.social --account @me
+    ///   levain collect bluesky --actor me.bsky.social
+    #[command(verbatim_doc_comment)]
+    Collect(collect::Args),
     /// Declare which accounts are yours.
     ///
     /// Own accounts are the ones whose audience levain measures. Give an
@@ -173,6 +182,7 @@ fn main() -> ExitCode {
         .init();
     let result = match cli.command {
         Command::Import(a) => import::run(&cli.data, a),
+        Command::Collect(a) => collect::run(&cli.data, a),
         Command::Own(a) => own::run(&cli.data, a),
         Command::Status(a) => query::status(&cli.data, a),
         Command::Sql(a) => query::sql(&cli.data, a),

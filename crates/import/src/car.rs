@@ -632,6 +632,215 @@ mod tests {
         );
     }
 
+    /// The real export's blocks, root first, or None (with a message) when
+    /// the fixture is absent.
+    fn corpus_blocks() -> Option<(Cid, Vec<(Cid, Vec<u8>)>)> {
+        let car = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(CORPUS)
+            .join("repo.car");
+        let Ok(bytes) = std::fs::read(&car) else {
+            println!("SKIPPED: {} is absent", car.display());
+            return None;
+        };
+        let mut r = futures::executor::block_on(iroh_car::CarReader::new(&bytes[..])).unwrap();
+        let root = r.header().roots()[0];
+        let mut blocks = Vec::new();
+        while let Some(b) = futures::executor::block_on(r.next_block()).unwrap() {
+            blocks.push(b);
+        }
+        Some((root, blocks))
+    }
+
+    fn write_car(root: Cid, blocks: &[(Cid, Vec<u8>)]) -> Vec<u8> {
+        let mut w = iroh_car::CarWriter::new(iroh_car::CarHeader::new_v1(vec![root]), Vec::new());
+        for (cid, data) in blocks {
+            futures::executor::block_on(w.write(*cid, data)).unwrap();
+        }
+        futures::executor::block_on(w.finish()).unwrap()
+    }
+
+    #[derive(Default)]
+    struct Collect(Vec<Parsed>);
+    impl Sink for Collect {
+        fn accept(&mut self, parsed: Parsed) -> Result<(), ImportError> {
+            self.0.push(parsed);
+            Ok(())
+        }
+    }
+
+    /// Reads `bytes` as a CAR file: (records, primary rows, rejects).
+    fn import(bytes: &[u8]) -> Result<(u64, usize, Vec<Reject>), ImportError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("repo");
+        std::fs::write(&path, bytes).unwrap();
+        let mut sink = Collect::default();
+        read(&InputFile::new(&path).unwrap(), &mut sink)?;
+        let prov = levain_model::rows::Provenance {
+            import_id: "t",
+            source_file: "t",
+        };
+        let mut primary = 0;
+        let mut records = 0;
+        let mut rejects = Vec::new();
+        for mut p in sink.0 {
+            records += p.records;
+            rejects.append(&mut p.rejects);
+            for b in p.rows.finish(prov) {
+                primary += b.primary.iter().filter(|x| **x).count();
+            }
+        }
+        Ok((records, primary, rejects))
+    }
+
+    #[test]
+    fn a_real_export_imports_every_record_once() {
+        let Some((root, blocks)) = corpus_blocks() else {
+            return;
+        };
+        let (records, primary, rejects) = import(&write_car(root, &blocks)).unwrap();
+        assert!(
+            rejects.is_empty(),
+            "{:?}",
+            rejects.iter().map(|r| &r.detail).collect::<Vec<_>>()
+        );
+        assert_eq!((records, primary), (23, 23));
+    }
+
+    #[test]
+    fn damage_is_rejected_and_the_rest_imports() {
+        let Some((root, blocks)) = corpus_blocks() else {
+            return;
+        };
+        // A record block whose bytes no longer hash to its CID.
+        let mut bad = blocks.clone();
+        let i = bad.len() - 1;
+        bad[i].1[5] ^= 0x20;
+        let (records, primary, rejects) = import(&write_car(root, &bad)).unwrap();
+        assert_eq!(records, 23);
+        assert_eq!(primary, 22);
+        assert_eq!(rejects.len(), 1);
+        assert_eq!(rejects[0].class, "block CID mismatch");
+
+        // Cut short: a reject says so, what came before is imported.
+        let whole = write_car(root, &blocks);
+        let (records, primary, rejects) = import(&whole[..whole.len() * 2 / 3]).unwrap();
+        assert!(
+            rejects.iter().any(|r| r.class == "truncated file"),
+            "{rejects:?}"
+        );
+        assert!(primary > 0 && primary < 23, "{primary}");
+        assert_eq!(records as usize, primary + rejects.len());
+
+        // A block announcing more than 4 MiB stops reading with one reject.
+        let commit_only: Vec<_> = blocks.iter().filter(|(c, _)| *c == root).cloned().collect();
+        let mut huge = write_car(root, &commit_only);
+        huge.extend_from_slice(&[0x80, 0x80, 0x80, 0x04]); // varint 8 MiB
+        huge.extend_from_slice(&[0u8; 64]);
+        let (_, _, rejects) = import(&huge).unwrap();
+        assert!(
+            rejects.iter().any(|r| r.class == "oversized block"),
+            "{rejects:?}"
+        );
+    }
+
+    #[test]
+    fn a_root_that_is_no_commit_is_refused() {
+        let Some((root, blocks)) = corpus_blocks() else {
+            return;
+        };
+        // The MST root as the CAR's root: a CAR, not a repository export.
+        let Some(Block::Good(c)) = blocks
+            .iter()
+            .find(|(cid, _)| *cid == root)
+            .map(|(_, d)| Block::Good(d.clone()))
+        else {
+            panic!("root block")
+        };
+        let commit: RepoCommit = serde_ipld_dagcbor::from_slice(&c).unwrap();
+        let e = import(&write_car(commit.data, &blocks))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a Bluesky repository export"), "{e}");
+        // A root that is not in the file at all.
+        let without: Vec<_> = blocks.iter().filter(|(c, _)| *c != root).cloned().collect();
+        let e = import(&write_car(root, &without)).unwrap_err().to_string();
+        assert!(e.contains("not among its blocks"), "{e}");
+        // Not a CAR: refused by sniffing and by reading.
+        assert!(!BlueskyCar.sniff(b"{\"did\":\"did:plc:x\"}"));
+        assert!(BlueskyCar.sniff(&write_car(root, &blocks)));
+        assert!(import(b"\x05hello").is_err());
+    }
+
+    /// A repository's records and the Jetstream events carrying the same
+    /// records give the same keys, so importing both counts nothing twice.
+    #[test]
+    fn car_rows_have_the_keys_jetstream_gives_the_same_records() {
+        use crate::ndjson::LineFormat;
+        let Some((root, blocks)) = corpus_blocks() else {
+            return;
+        };
+        let map: HashMap<Cid, Block> = blocks
+            .iter()
+            .map(|(c, d)| (*c, Block::Good(d.clone())))
+            .collect();
+        let Some(Block::Good(c)) = map.get(&root) else {
+            panic!()
+        };
+        let commit: RepoCommit = serde_ipld_dagcbor::from_slice(c).unwrap();
+        let mut walk = Walk {
+            blocks: &map,
+            leaves: Vec::new(),
+            rejects: Vec::new(),
+        };
+        walk.node(commit.data, String::new(), 0);
+        let account = format!("bluesky:{}", commit.did);
+        let from_car = records(&commit.did, &account, 1, &map, &walk.leaves, 1);
+        let mut rows = Rows::default();
+        let seen = crate::jetstream::SeenAccounts::default();
+        let mut buf = Buffers::default();
+        for (i, leaf) in walk.leaves.iter().enumerate() {
+            let Some(Block::Good(b)) = map.get(&leaf.cid) else {
+                panic!()
+            };
+            let mut json = Vec::new();
+            write_json(&serde_ipld_dagcbor::from_slice(b).unwrap(), &mut json);
+            let (collection, rkey) = leaf.key.split_once('/').unwrap();
+            let line = format!(
+                r#"{{"did":"{}","time_us":1,"kind":"commit","commit":{{"rev":"x","operation":"create","collection":"{collection}","rkey":"{rkey}","record":{},"cid":"{}"}}}}"#,
+                commit.did,
+                String::from_utf8(json).unwrap(),
+                leaf.cid
+            );
+            crate::jetstream::Jetstream
+                .parse_line(line.as_bytes(), i as u64 + 1, &mut rows, &mut buf, &seen)
+                .unwrap();
+        }
+        let prov = levain_model::rows::Provenance {
+            import_id: "t",
+            source_file: "t",
+        };
+        let keys = |mut r: Rows| {
+            let mut k: Vec<(String, u128, bool)> = r
+                .finish(prov)
+                .into_iter()
+                .flat_map(|b| {
+                    let t = b.table.name().to_owned();
+                    b.keys
+                        .iter()
+                        .zip(&b.primary)
+                        .map(|(k, p)| (t.clone(), k.0, *p))
+                        .collect::<Vec<_>>()
+                })
+                .filter(|(t, _, _)| t != "accounts")
+                .collect();
+            k.sort();
+            k
+        };
+        let car_keys = keys(from_car.rows);
+        assert_eq!(car_keys.iter().filter(|k| k.2).count(), 22);
+        assert_eq!(car_keys, keys(rows));
+    }
+
     #[test]
     fn tids_decode_to_their_time() {
         // 3jzfcijpj2z2a is the atproto spec's example TID (2023).

@@ -19,6 +19,7 @@ pub mod discourse;
 pub mod feed;
 pub mod input;
 pub mod jetstream;
+pub mod mapped;
 pub mod mastodon_api;
 pub mod ndjson;
 pub mod pipeline;
@@ -134,6 +135,9 @@ pub fn sources() -> &'static [&'static dyn Source] {
         &discourse::Discourse,
         &car::BlueskyCar,
         &mastodon_api::MastodonApi,
+        // Never detected (they need --map): named only.
+        &mapped::MappedCsv,
+        &mapped::MappedNdjson,
     ]
 }
 

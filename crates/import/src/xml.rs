@@ -85,7 +85,7 @@ impl TextBuf {
     pub fn push_event(&mut self, ev: &Event) {
         match ev {
             Event::Text(t) => {
-                let raw = t.as_ref();
+                let raw: &[u8] = t.as_ref();
                 // XML 1.0 line ends: CR LF and lone CR become LF.
                 if raw.contains(&b'\r') {
                     let s = String::from_utf8_lossy(raw).replace("\r\n", "\n");
@@ -107,7 +107,7 @@ impl TextBuf {
             self.push_str(c.encode_utf8(&mut b));
             return;
         }
-        let name = r.as_ref();
+        let name: &[u8] = r.as_ref();
         let s = match name {
             b"amp" => "&",
             b"lt" => "<",
