@@ -31,6 +31,14 @@ pub struct Args {
     /// in which no avatar names the forum's host.
     #[arg(long, value_name = "HOST")]
     site: Option<String>,
+    /// What a bare Mastodon API response is about: favourited_by=STATUS_URI,
+    /// reblogged_by=STATUS_URI, followers=@you@host, following=@you@host,
+    /// notifications=@you@host (files `levain collect` writes say it themselves).
+    #[arg(long, value_name = "KIND=SUBJECT")]
+    context: Option<String>,
+    /// The mapping file of a generic `csv` or `ndjson` import (see README).
+    #[arg(long, value_name = "MAP.toml")]
+    map: Option<PathBuf>,
 }
 
 struct Bar(ProgressBar);
@@ -91,6 +99,8 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
         strict: args.strict,
         checkpoint_records: args.checkpoint_records.max(1),
         site: args.site,
+        context: args.context,
+        map: args.map,
         ..ImportOptions::default()
     };
     let store = Store::open_or_create(data)?;

@@ -11,6 +11,7 @@ mod bench_project;
 mod bench_rank;
 mod bench_sentiment;
 mod bench_topics;
+mod collect;
 mod converse;
 mod demo;
 mod fraud;
@@ -95,6 +96,14 @@ enum Command {
     ///   levain import discourse forum-json/ --site forum.example.org
     #[command(verbatim_doc_comment)]
     Import(import::Args),
+    /// Collect an account live from its platform's API, into the store.
+    ///
+    /// Pages are saved under DATA/collected/ and imported like files; an
+    /// interrupted run resumes where it stopped, and nothing is stored twice.
+    ///   levain collect mastodon --instance https://mastodon.social --account @me
+    ///   levain collect bluesky --actor me.bsky.social
+    #[command(verbatim_doc_comment)]
+    Collect(collect::Args),
     /// Declare which accounts are yours.
     ///
     /// Own accounts are the ones whose audience levain measures. Give an
@@ -210,6 +219,7 @@ fn main() -> ExitCode {
         .init();
     let result = match cli.command {
         Command::Import(a) => import::run(&cli.data, a),
+        Command::Collect(a) => collect::run(&cli.data, a),
         Command::Own(a) => own::run(&cli.data, a),
         Command::Status(a) => query::status(&cli.data, a),
         Command::Sql(a) => query::sql(&cli.data, a),

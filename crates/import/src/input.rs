@@ -315,11 +315,13 @@ pub fn choose(
             n.name(),
             d.name()
         ))),
-        (Some(n), _) if head.is_empty() || is_binary(&head) => Err(file.error(format!(
-            "{} (expected {})",
-            describe_unknown(&head),
-            n.describe()
-        ))),
+        // Binary formats (CAR) accept their own heads.
+        (Some(n), _) if (head.is_empty() || is_binary(&head)) && !n.sniff(&head) => Err(file
+            .error(format!(
+                "{} (expected {})",
+                describe_unknown(&head),
+                n.describe()
+            ))),
         (Some(n), _) => Ok(n),
         (None, Some(d)) => Ok(d),
         (None, None) => Err(file.error(format!(

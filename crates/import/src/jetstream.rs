@@ -457,6 +457,60 @@ impl LineFormat for Jetstream {
     }
 }
 
+/// One record of a repository as a Jetstream `create` commit would carry it:
+/// the same rows under the same keys, so a repository export (CAR) or a
+/// collected page and the Jetstream events of the same records are never
+/// counted twice. `record` is the record's JSON; `time_us` dates records
+/// without a valid `createdAt` and profile observations.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn repo_record(
+    did: &str,
+    account: &str,
+    time_us: i64,
+    collection: &str,
+    rkey: &str,
+    record: &RawValue,
+    cid: &str,
+    pos: u64,
+    rows: &mut Rows,
+    buf: &mut Buffers,
+) -> Result<(), Reject> {
+    let c = Commit {
+        operation: Cow::Borrowed("create"),
+        collection: Cow::Borrowed(collection),
+        rkey: Cow::Borrowed(rkey),
+        record: Some(Record::Raw(record)),
+        cid: Some(Cow::Borrowed(cid)),
+        rev: None,
+    };
+    commit(
+        did,
+        account,
+        time_us,
+        c,
+        pos,
+        rows,
+        buf,
+        record.get().as_bytes(),
+    )
+}
+
+/// The "seen" observation Jetstream gives an account on its first event.
+pub(crate) fn seen_account(did: &str, account: &str, time_us: i64, pos: u64, rows: &mut Rows) {
+    rows.accounts.push(
+        &AccountRow {
+            account,
+            channel: BLUESKY,
+            native_id: did,
+            observed_at: time_us,
+            ..AccountRow::default()
+        },
+        Key::of(&["seen", account]),
+        false,
+        pos,
+    );
+}
+
 pub(crate) fn json_reject(pos: u64, e: &serde_json::Error, line: &[u8]) -> Reject {
     use serde_json::error::Category;
     let (class, hint) = match e.classify() {

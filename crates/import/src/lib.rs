@@ -15,6 +15,7 @@
 
 pub mod archive;
 pub mod campaigns;
+pub mod car;
 pub mod discourse;
 mod export;
 pub mod feed;
@@ -23,6 +24,8 @@ pub mod jetstream;
 mod jsonarray;
 pub mod mastodon_archive;
 pub mod meta;
+pub mod mapped;
+pub mod mastodon_api;
 pub mod ndjson;
 pub mod pipeline;
 pub mod reddit;
@@ -107,6 +110,28 @@ pub trait Source: Sync {
         let _ = archive;
         false
     }
+    /// [`Source::read`], told everything the user said about the files
+    /// (`--site`, `--context`, `--map`). The pipeline calls this one.
+    fn read_with(
+        &self,
+        file: &InputFile,
+        ctx: &ReadContext,
+        sink: &mut dyn Sink,
+    ) -> Result<(), ImportError> {
+        self.read_for_site(file, ctx.site, sink)
+    }
+}
+
+/// What the user said about the files, for formats whose files do not say
+/// it all.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ReadContext<'a> {
+    /// `--site`: the site the files come from.
+    pub site: Option<&'a str>,
+    /// `--context`: what a bare API response is about (`mastodon-api`).
+    pub context: Option<&'a str>,
+    /// `--map`: the mapping file of a generic import (`csv`, `ndjson`).
+    pub map: Option<&'a std::path::Path>,
 }
 
 /// Every format levain reads, in autodetection order.
@@ -124,6 +149,11 @@ pub fn sources() -> &'static [&'static dyn Source] {
         &x_archive::XArchive,
         &meta::Facebook,
         &meta::Instagram,
+        &car::BlueskyCar,
+        &mastodon_api::MastodonApi,
+        // Never detected (they need --map): named only.
+        &mapped::MappedCsv,
+        &mapped::MappedNdjson,
     ]
 }
 

@@ -41,6 +41,10 @@ pub struct ImportOptions {
     /// The site the files come from, for formats whose files do not always
     /// name it (Discourse); see [`Source::read_for_site`].
     pub site: Option<String>,
+    /// What bare API responses are about (`mastodon-api`, `--context`).
+    pub context: Option<String>,
+    /// The mapping file of a generic import (`--map`).
+    pub map: Option<PathBuf>,
 }
 
 impl Default for ImportOptions {
@@ -52,6 +56,8 @@ impl Default for ImportOptions {
             pending_bytes: 256 << 20,
             checkpoint_records: 4_000_000,
             site: None,
+            context: None,
+            map: None,
         }
     }
 }
@@ -238,10 +244,14 @@ fn read_overlapped(
     file: &InputFile,
     p: &mut Pipeline,
 ) -> Result<(), ImportError> {
-    let site = p.opts.site.as_deref();
+    let ctx = crate::ReadContext {
+        site: p.opts.site.as_deref(),
+        context: p.opts.context.as_deref(),
+        map: p.opts.map.as_deref(),
+    };
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(8);
-        let producer = scope.spawn(move || src.read_for_site(file, site, &mut ChannelSink(tx)));
+        let producer = scope.spawn(move || src.read_with(file, &ctx, &mut ChannelSink(tx)));
         let mut consumed = Ok(());
         let mut busy = std::time::Duration::ZERO;
         let started = Instant::now();

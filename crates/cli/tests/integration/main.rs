@@ -29,6 +29,8 @@ mod bad_input;
 mod crash;
 // Bluesky Jetstream semantics: deletes, unfollows, replies, quotes, facets.
 mod jetstream;
+// Bluesky repository exports (CAR) and Mastodon API responses.
+mod live_formats;
 // Reddit: dumps (plain, zstd, gzip) and listings, threads, venues, bad input.
 mod reddit;
 // Re-imports, compaction, own accounts, SQL output, campaigns.
