@@ -14,6 +14,8 @@
 //!   questions and how fast they are answered, and the friends' share.
 //! - [`roi`]: spend, followers kept at 30/90/365 days, cost per retained
 //!   follower, engagement and attributed conversions, per campaign and organic.
+//! - [`organic`]: organic work in money, from the user's work log or the
+//!   settings.
 //! - [`project`]: the audience months ahead under three budget scenarios,
 //!   with bootstrap bands.
 //! - [`topics`]: topics discovered from co-occurring hashtags, keywords and
@@ -46,6 +48,7 @@ pub mod core;
 pub mod engagement;
 pub mod fraud;
 pub mod identity;
+pub mod organic;
 pub mod project;
 pub mod roi;
 pub mod settings;

@@ -14,7 +14,8 @@
 //! - scenarios: `keep_paying` (that budget), `stop_paying` (none),
 //!   `shift_to_organic` (the budget buys hours of organic work at
 //!   `hourly_cost`, and organic acquisitions grow in proportion to the hours
-//!   added to `hours_per_week`; only when both settings are given);
+//!   added to `hours_per_week`; only when both are known, from the settings
+//!   or from the organic work log's last 13 weeks, see [`crate::organic`]);
 //! - engaged audience = projected audience × the share of current followers
 //!   who engaged in the last 30 days (per class); conversions = engaged
 //!   audience × attributed conversions per engaged follower and month over
@@ -128,6 +129,7 @@ pub fn project(
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
+    let cost = crate::organic::effective_cost(cost, &crate::organic::load(engine)?);
     let Some(end) = data_end(engine)?.map(|e| filters.to.map_or(e, |t| e.min(t))) else {
         return Ok(Projection {
             horizon_months: horizon,

@@ -2,9 +2,10 @@
 //!
 //! Per source (each campaign, then organic):
 //! - `spend`: the campaign's spend; for organic work, the cost of the
-//!   manager's time when configured (`levain config set hourly_cost 40`,
-//!   `levain config set hours_per_week 6`): rate × hours × weeks of the
-//!   period, else null;
+//!   manager's time: from the organic work log when one was imported (see
+//!   [`crate::organic`]), else when configured (`levain config set
+//!   hourly_cost 40`, `levain config set hours_per_week 6`): rate × hours ×
+//!   weeks of the period; else null;
 //! - `followers_acquired` and `retained` at 30, 90 and 365 days, from the
 //!   acquisition cohorts (see [`crate::cohorts`]): `observed` followers
 //!   acquired at least that long before the data ends, `following` of them
@@ -100,7 +101,7 @@ pub struct Roi {
 }
 
 /// The user's settings that cost organic work.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct OrganicCost {
     pub hourly_cost: f64,
     pub hours_per_week: f64,
@@ -161,14 +162,34 @@ pub fn roi(
         (Some(a), Some(b)) if b > a => (b - a) as f64 / (7 * DAY) as f64,
         _ => 0.0,
     };
-    let organic_spend = (cost.hourly_cost > 0.0 && cost.hours_per_week > 0.0)
-        .then_some(cost.hourly_cost * cost.hours_per_week * weeks);
-    let organic_cost = match organic_spend {
-        Some(c) => format!(
-            "{:.0} {currency}: {} {currency}/hour × {} hours/week × {weeks:.1} weeks",
-            c, cost.hourly_cost, cost.hours_per_week
-        ),
-        None => "not costed: set `levain config set hourly_cost 40` and `levain config set hours_per_week 6` to compare organic work in money".to_owned(),
+    let log = crate::organic::load(engine)?;
+    let (organic_spend, organic_cost) = match (start, end) {
+        (Some(from), Some(to)) if !log.is_empty() => {
+            let c = crate::organic::logged_cost(&log, from, to, cost.hourly_cost, &currency)?;
+            let text = match c.amount {
+                Some(a) => format!(
+                    "{a:.0} {currency}: the organic work log ({} periods, {:.0} hours in this period; hours without a cost at {} {currency}/hour)",
+                    c.periods, c.hours, cost.hourly_cost
+                ),
+                None => format!(
+                    "not costed: the organic work log has {:.0} hours without a cost in this period; set `levain config set hourly_cost 40` to cost them",
+                    c.hours
+                ),
+            };
+            (c.amount, text)
+        }
+        _ => {
+            let spend = (cost.hourly_cost > 0.0 && cost.hours_per_week > 0.0)
+                .then_some(cost.hourly_cost * cost.hours_per_week * weeks);
+            let text = match spend {
+                Some(c) => format!(
+                    "{:.0} {currency}: {} {currency}/hour × {} hours/week × {weeks:.1} weeks",
+                    c, cost.hourly_cost, cost.hours_per_week
+                ),
+                None => "not costed: set `levain config set hourly_cost 40` and `levain config set hours_per_week 6`, or import a log of organic work (`levain import organic-costs FILE`: start,end,hours[,cost,currency]), to compare organic work in money".to_owned(),
+            };
+            (spend, text)
+        }
     };
     let (sources, unattributed) = table(
         engine,

@@ -387,6 +387,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         crate::report::write_report(
             &engine,
             &own,
+            &store.manifest()?.topics,
             &Default::default(),
             &[("hourly_cost", "35"), ("hours_per_week", "5")]
                 .into_iter()

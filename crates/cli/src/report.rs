@@ -27,10 +27,11 @@ pub struct ReportArgs {
 }
 
 /// Gathers the analyses and writes the report to `out`; `settings` are
-/// `levain config`'s (quality weights, organic cost).
+/// `levain config`'s (quality weights, organic cost), `topics` the user's.
 pub fn write_report(
     engine: &Engine,
     own: &[String],
+    topics: &BTreeMap<String, Vec<String>>,
     filters: &Filters,
     settings: &BTreeMap<String, String>,
     lang: Locale,
@@ -45,7 +46,7 @@ pub fn write_report(
     };
     let weights = Weights::from_settings(settings);
     let cost = OrganicCost::from_settings(settings);
-    let input = levain_report::gather(engine, own, filters, &weights, cost, progress)?;
+    let input = levain_report::gather(engine, own, topics, filters, &weights, cost, progress)?;
     progress("writing");
     let doc = levain_report::build(&input, lang);
     let bytes = match format {
@@ -83,6 +84,7 @@ pub fn run(data: &Path, args: ReportArgs) -> anyhow::Result<ExitCode> {
     write_report(
         &engine,
         &own,
+        &manifest.topics,
         &args.filters.filters()?,
         &manifest.settings,
         lang,

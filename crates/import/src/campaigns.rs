@@ -7,20 +7,26 @@
 //!
 //! `conversions`: `at,value,currency,channel,campaign,utm_source,utm_medium,utm_campaign`
 //! (only `at`, `value` and `currency` are required).
+//!
+//! `organic-costs`: `start,end,hours[,cost,currency,channel,note]`, the
+//! organic work done in each period (a timesheet by week or month, an
+//! invoice): its hours, its cost, or both (a row needs one of them).
 
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use levain_model::keys::Key;
-use levain_model::rows::{CampaignRow, ConversionRow};
+use levain_model::rows::{CampaignRow, ConversionRow, OrganicCostRow};
 
 use crate::{ImportError, InputFile, Parsed, Reject, Sink, Source};
 
 pub struct Campaigns;
 pub struct Conversions;
+pub struct OrganicCosts;
 
 const CAMPAIGN_COLUMNS: &[&str] = &["channel", "name", "start", "end", "spend", "currency"];
 const CONVERSION_COLUMNS: &[&str] = &["at", "value", "currency"];
+const ORGANIC_COLUMNS: &[&str] = &["start", "end", "hours"];
 
 fn header(head: &[u8]) -> Vec<String> {
     let first = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
@@ -186,6 +192,18 @@ fn number(cols: &Columns, rec: &csv::StringRecord, name: &str, pos: u64) -> Resu
         })
 }
 
+fn optional_number(
+    cols: &Columns,
+    rec: &csv::StringRecord,
+    name: &str,
+    pos: u64,
+) -> Result<Option<f64>, Reject> {
+    match cols.get(rec, name) {
+        None => Ok(None),
+        Some(_) => number(cols, rec, name, pos).map(Some),
+    }
+}
+
 fn when(
     cols: &Columns,
     rec: &csv::StringRecord,
@@ -322,6 +340,81 @@ impl Source for Conversions {
     }
 }
 
+impl Source for OrganicCosts {
+    fn name(&self) -> &'static str {
+        "organic-costs"
+    }
+
+    fn describe(&self) -> &'static str {
+        "organic work CSV (start,end,hours[,cost,currency,channel,note]): hours and/or cost per period"
+    }
+
+    fn sniff(&self, head: &[u8]) -> bool {
+        has_columns(head, ORGANIC_COLUMNS) && !has_columns(head, &["spend"])
+    }
+
+    fn read(&self, file: &InputFile, sink: &mut dyn Sink) -> Result<(), ImportError> {
+        read_csv(
+            file,
+            sink,
+            ORGANIC_COLUMNS,
+            "start,end,hours[,cost,currency,channel,note]",
+            |cols, rec, pos, out| {
+                let start = when(cols, rec, "start", pos, false)?;
+                let end = when(cols, rec, "end", pos, true)?;
+                if end <= start {
+                    return Err(bad(pos, rec, "`end` is not after `start`".into()));
+                }
+                let hours = optional_number(cols, rec, "hours", pos)?;
+                let cost = optional_number(cols, rec, "cost", pos)?;
+                if hours.is_none() && cost.is_none() {
+                    return Err(bad(
+                        pos,
+                        rec,
+                        "both `hours` and `cost` are empty: give the hours worked, their cost, or both"
+                            .into(),
+                    ));
+                }
+                if hours.is_some_and(|h| h < 0.0) || cost.is_some_and(|c| c < 0.0) {
+                    return Err(bad(
+                        pos,
+                        rec,
+                        "`hours` and `cost` cannot be negative".into(),
+                    ));
+                }
+                let currency = cols.get(rec, "currency");
+                if cost.is_some() && currency.is_none() {
+                    return Err(bad(
+                        pos,
+                        rec,
+                        "`cost` is given without a `currency` (EUR, USD…)".into(),
+                    ));
+                }
+                let row = OrganicCostRow {
+                    start,
+                    end,
+                    hours,
+                    cost,
+                    currency,
+                    channel: cols.get(rec, "channel"),
+                    note: cols.get(rec, "note"),
+                };
+                let key = Key::of(&[
+                    &start.to_string(),
+                    &end.to_string(),
+                    &hours.map(|h| h.to_string()).unwrap_or_default(),
+                    &cost.map(|c| c.to_string()).unwrap_or_default(),
+                    currency.unwrap_or(""),
+                    row.channel.unwrap_or(""),
+                    row.note.unwrap_or(""),
+                ]);
+                out.rows.organic_costs.push(&row, key, true, pos);
+                Ok(())
+            },
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,5 +448,8 @@ mod tests {
         let v = b"at,value,currency,channel\n2025-01-01,10,EUR,bluesky\n";
         assert!(Campaigns.sniff(c) && !Conversions.sniff(c));
         assert!(Conversions.sniff(v) && !Campaigns.sniff(v));
+        let o = b"start,end,hours,cost,currency\n2025-01-01,2025-01-31,20,,\n";
+        assert!(OrganicCosts.sniff(o) && !Campaigns.sniff(o) && !Conversions.sniff(o));
+        assert!(!OrganicCosts.sniff(c) && !OrganicCosts.sniff(v));
     }
 }

@@ -22,10 +22,10 @@ pub mod feed;
 pub mod input;
 pub mod jetstream;
 mod jsonarray;
-pub mod mastodon_archive;
-pub mod meta;
 pub mod mapped;
 pub mod mastodon_api;
+pub mod mastodon_archive;
+pub mod meta;
 pub mod ndjson;
 pub mod pipeline;
 pub mod reddit;
@@ -141,6 +141,7 @@ pub fn sources() -> &'static [&'static dyn Source] {
         &reddit::Reddit,
         &campaigns::Campaigns,
         &campaigns::Conversions,
+        &campaigns::OrganicCosts,
         // Before `feed`: a WordPress export is also an RSS document.
         &wxr::Wxr,
         &feed::Feed,

@@ -149,6 +149,19 @@ pub struct CampaignRow<'a> {
     pub promoted_posts: &'a [&'a str],
 }
 
+/// A period of organic work (`organic-costs` CSV): its hours, its cost, or
+/// both; a cost-less period is costed at `hourly_cost` by the analyses.
+#[derive(Debug, Clone)]
+pub struct OrganicCostRow<'a> {
+    pub start: Micros,
+    pub end: Micros,
+    pub hours: Option<f64>,
+    pub cost: Option<f64>,
+    pub currency: Option<&'a str>,
+    pub channel: Option<&'a str>,
+    pub note: Option<&'a str>,
+}
+
 #[derive(Debug, Clone)]
 pub struct ConversionRow<'a> {
     pub at: Micros,
@@ -210,6 +223,7 @@ macro_rules! col_type {
     (opt_ts) => { TimestampMicrosecondBuilder };
     (list) => { ListBuilder<StringBuilder> };
     (f64) => { Float64Builder };
+    (opt_f64) => { Float64Builder };
 }
 
 macro_rules! col_new {
@@ -232,6 +246,9 @@ macro_rules! col_new {
         ListBuilder::new(StringBuilder::new())
     };
     (f64) => {
+        Float64Builder::new()
+    };
+    (opt_f64) => {
         Float64Builder::new()
     };
 }
@@ -257,6 +274,9 @@ macro_rules! col_push {
     };
     (f64, $b:expr, $v:expr) => {
         $b.append_value($v)
+    };
+    (opt_f64, $b:expr, $v:expr) => {
+        $b.append_option($v)
     };
 }
 
@@ -289,6 +309,11 @@ table_builder!(ConversionsBuilder, ConversionRow, Table::Conversions, {
     utm_medium: opt_str, utm_campaign: opt_str,
 });
 
+table_builder!(OrganicCostsBuilder, OrganicCostRow, Table::OrganicCosts, {
+    start: ts, end: ts, hours: opt_f64, cost: opt_f64, currency: opt_str, channel: opt_str,
+    note: opt_str,
+});
+
 /// Builders for every table an importer can write.
 #[derive(Default)]
 pub struct Rows {
@@ -298,6 +323,7 @@ pub struct Rows {
     pub deletions: DeletionsBuilder,
     pub campaigns: CampaignsBuilder,
     pub conversions: ConversionsBuilder,
+    pub organic_costs: OrganicCostsBuilder,
     /// Unfollows whose target is not in the record (a deleted Bluesky follow
     /// names only the follow record, in `ends`): the import pipeline fills the
     /// target from that follow before storing them in `interactions`.
@@ -312,6 +338,7 @@ impl Rows {
             + self.deletions.len()
             + self.campaigns.len()
             + self.conversions.len()
+            + self.organic_costs.len()
             + self.unresolved_unfollows.len()
     }
 
@@ -340,6 +367,9 @@ impl Rows {
         }
         if !self.conversions.is_empty() {
             out.push(self.conversions.finish(prov));
+        }
+        if !self.organic_costs.is_empty() {
+            out.push(self.organic_costs.finish(prov));
         }
         out
     }

@@ -19,16 +19,19 @@ pub enum Table {
     Deletions,
     Campaigns,
     Conversions,
+    /// Organic work as the user logged it: periods with hours and/or cost.
+    OrganicCosts,
 }
 
 impl Table {
-    pub const ALL: [Table; 6] = [
+    pub const ALL: [Table; 7] = [
         Table::Accounts,
         Table::Posts,
         Table::Interactions,
         Table::Deletions,
         Table::Campaigns,
         Table::Conversions,
+        Table::OrganicCosts,
     ];
 
     /// The table's directory and raw name in the store.
@@ -40,6 +43,7 @@ impl Table {
             Table::Deletions => "deletions",
             Table::Campaigns => "campaigns",
             Table::Conversions => "conversions",
+            Table::OrganicCosts => "organic_costs",
         }
     }
 
@@ -140,6 +144,15 @@ fn build(table: Table) -> Schema {
             s("utm_source", true),
             s("utm_medium", true),
             s("utm_campaign", true),
+        ],
+        Table::OrganicCosts => vec![
+            t("start", false),
+            t("end", false),
+            Field::new("hours", Float64, true),
+            Field::new("cost", Float64, true),
+            s("currency", true),
+            s("channel", true),
+            s("note", true),
         ],
     };
     fields.extend(provenance());

@@ -1,6 +1,9 @@
 //! Runs the analyses the report needs over one store snapshot.
 
 use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeMap;
+
+use levain_analytics::amplifiers::{AmplifierOptions, amplifiers};
 use levain_analytics::cadence::cadence;
 use levain_analytics::campaigns;
 use levain_analytics::cohorts::{CohortBy, acquisitions, cohorts};
@@ -8,10 +11,12 @@ use levain_analytics::engagement::engagement;
 use levain_analytics::project::project;
 use levain_analytics::roi::{OrganicCost, roi};
 use levain_analytics::settings::Weights;
+use levain_analytics::topics::TopicOptions;
+use levain_analytics::venues::venues;
 use levain_analytics::{Filters, Result};
 use levain_store::query::Engine;
 
-use crate::input::{AudienceMonth, ReportInput};
+use crate::input::{Amplifier, AudienceMonth, ReportInput, VenueGap};
 
 /// How far ahead the report projects, in months.
 pub const HORIZON_MONTHS: u32 = 36;
@@ -20,10 +25,12 @@ fn date(micros: i64) -> Option<NaiveDate> {
     chrono::DateTime::from_timestamp_micros(micros).map(|t| t.date_naive())
 }
 
-/// Everything [`crate::build`] needs. `progress` is told each step's name.
+/// Everything [`crate::build`] needs. `topics` are the user's own
+/// (`levain topic add`); `progress` is told each step's name.
 pub fn gather(
     engine: &Engine,
     own: &[String],
+    topics: &BTreeMap<String, Vec<String>>,
     filters: &Filters,
     weights: &Weights,
     cost: OrganicCost,
@@ -94,6 +101,45 @@ pub fn gather(
     }
     progress("cadence");
     let cad = cadence(engine, own, filters, "UTC", 3)?;
+    progress("amplifiers");
+    let amps = amplifiers(
+        engine,
+        own,
+        filters,
+        &AmplifierOptions {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .map(|a| {
+        a.accounts
+            .into_iter()
+            .map(|a| Amplifier {
+                name: a.handle.unwrap_or(a.account),
+                score: a.score,
+                reshares: a.reshares,
+                engagement_via: a.downstream,
+                flagged: a.flagged,
+            })
+            .collect()
+    })
+    .map_err(|e| e.to_string());
+    progress("venues");
+    let gaps = venues(engine, own, topics, filters, &TopicOptions::default())
+        .map(|v| {
+            v.gaps
+                .into_iter()
+                .take(20)
+                .map(|g| VenueGap {
+                    topic: g.topic,
+                    venue: g.venue,
+                    opportunity: g.opportunity,
+                    authors: g.authors,
+                    share_of_voice: g.share_of_voice,
+                })
+                .collect()
+        })
+        .map_err(|e| e.to_string());
     Ok(ReportInput {
         from: start.and_then(date),
         to: end.and_then(date),
@@ -104,7 +150,7 @@ pub fn gather(
         retention,
         audience,
         cadence: cad,
-        amplifiers: None,
-        venue_gaps: None,
+        amplifiers: amps,
+        venue_gaps: gaps,
     })
 }

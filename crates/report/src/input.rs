@@ -19,23 +19,32 @@ pub struct AudienceMonth {
     pub organic: u64,
 }
 
-/// An account that spreads our posts (issue #6's "top amplifiers").
+/// An account that spreads our posts (`levain amplifiers`), best first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Amplifier {
     pub name: String,
+    /// The ranking's score (personalised PageRank × what reshares bring).
+    pub score: f64,
     /// Reshares and quotes of our posts.
     pub reshares: u64,
     /// Engagement that came through those reshares.
     pub engagement_via: u64,
+    /// Flagged or marked fake by the fraud review, hence demoted.
+    pub flagged: bool,
 }
 
-/// How far our presence on a topic in a venue falls short of the venue's
-/// interest in it (issue #6's "venue gaps"): positive = room to grow.
+/// A topic discussed in a venue where we are little present (`levain
+/// venues`), best opportunity first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VenueGap {
     pub topic: String,
     pub venue: String,
-    pub gap: f64,
+    /// authors × √growth × (1 − share of voice).
+    pub opportunity: f64,
+    /// Other people writing on the topic there.
+    pub authors: u64,
+    /// Our share of the posts on the topic there, 0–1.
+    pub share_of_voice: f64,
 }
 
 /// Everything the report shows. Optional parts the report cannot compute
@@ -55,8 +64,8 @@ pub struct ReportInput {
     pub retention: Cohorts,
     pub audience: Vec<AudienceMonth>,
     pub cadence: Cadence,
-    /// `None` until the amplifier analysis exists in this build.
-    pub amplifiers: Option<Vec<Amplifier>>,
-    /// `None` until the topic × venue analysis exists in this build.
-    pub venue_gaps: Option<Vec<VenueGap>>,
+    /// `Err` holds why the amplifiers could not be ranked.
+    pub amplifiers: Result<Vec<Amplifier>, String>,
+    /// `Err` holds why the venue gaps could not be computed.
+    pub venue_gaps: Result<Vec<VenueGap>, String>,
 }

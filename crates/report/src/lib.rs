@@ -66,8 +66,14 @@ pub fn build(input: &ReportInput, l: Locale) -> Document {
     blocks.extend(sections::roi_table(&input.roi, l));
     blocks.extend(sections::cadence(input, l));
     blocks.extend(sections::fake_engagement(input, l));
-    blocks.extend(amplifiers(input.amplifiers.as_deref(), l));
-    blocks.extend(venue_gaps(input.venue_gaps.as_deref(), l));
+    blocks.extend(amplifiers(
+        input.amplifiers.as_deref().map_err(String::as_str),
+        l,
+    ));
+    blocks.extend(venue_gaps(
+        input.venue_gaps.as_deref().map_err(String::as_str),
+        l,
+    ));
     blocks.extend(sections::projection(input, l));
     blocks.extend(sections::method(input, l));
     Document {

@@ -583,32 +583,49 @@ pub(crate) fn fake_engagement(input: &ReportInput, l: Locale) -> Vec<Block> {
     out
 }
 
-/// Top amplifiers: `None` until the analysis exists (issue #6).
-pub fn amplifiers(list: Option<&[Amplifier]>, l: Locale) -> Vec<Block> {
+/// Top amplifiers, as `levain amplifiers` ranks them; `Err` says why
+/// there are none.
+pub fn amplifiers(list: Result<&[Amplifier], &str>, l: Locale) -> Vec<Block> {
     let mut out = vec![heading(tr(l, "Vos meilleurs relais", "Top amplifiers"))];
-    let Some(list) = list else {
-        out.push(Block::NotComputed {
-            what: tr(
-                l,
-                "Les comptes qui diffusent le plus vos publications, et l'engagement qui passe par eux.",
-                "The accounts that spread your posts most, and the engagement that comes through them.",
-            ),
-            how: tr(
-                l,
-                "Cette analyse n'est pas encore calculée par cette version de levain.",
-                "This analysis is not computed yet by this version of levain.",
-            ),
-        });
-        return out;
+    let list = match list {
+        Ok(list) if !list.is_empty() => list,
+        Ok(_) => {
+            out.push(Block::NotComputed {
+                what: tr(
+                    l,
+                    "Les comptes qui diffusent le plus vos publications, et l'engagement qui passe par eux.",
+                    "The accounts that spread your posts most, and the engagement that comes through them.",
+                ),
+                how: tr(
+                    l,
+                    "Personne n'a encore partagé ni cité vos publications sur la période.",
+                    "Nobody reshared or quoted your posts in this period.",
+                ),
+            });
+            return out;
+        }
+        Err(why) => {
+            out.push(Block::NotComputed {
+                what: tr(
+                    l,
+                    "Les comptes qui diffusent le plus vos publications, et l'engagement qui passe par eux.",
+                    "The accounts that spread your posts most, and the engagement that comes through them.",
+                ),
+                how: why.to_owned(),
+            });
+            return out;
+        }
     };
-    let mut top: Vec<&Amplifier> = list.iter().collect();
-    top.sort_by(|a, b| b.reshares.cmp(&a.reshares).then(a.name.cmp(&b.name)));
-    top.truncate(10);
+    let top = &list[..list.len().min(10)];
     let mut chart = BarChart::new(
-        tr(l, "Partages de vos publications", "Reshares of your posts"),
+        tr(
+            l,
+            "Partages de vos publications et engagement qu'ils ont apporté",
+            "Reshares of your posts and the engagement they brought",
+        ),
         top.iter().map(|a| a.name.clone()).collect(),
         Axis::new(
-            tr(l, "partages", "reshares"),
+            tr(l, "nombre", "count"),
             ValueFormat::Number { decimals: 0 },
         ),
     )
@@ -616,61 +633,90 @@ pub fn amplifiers(list: Option<&[Amplifier]>, l: Locale) -> Vec<Block> {
         tr(l, "partages", "reshares"),
         top.iter().map(|a| a.reshares as f64).collect(),
     ))
+    .series(BarSeries::new(
+        tr(l, "engagement via", "engagement via"),
+        top.iter().map(|a| a.engagement_via as f64).collect(),
+    ))
     .horizontal();
-    chart.size.height = 120 + 28 * top.len() as u32;
+    chart.size.height = 120 + 36 * top.len() as u32;
     out.push(Block::Chart {
         svg: chart.to_svg(l),
         caption: tr(
             l,
-            "Les dix comptes qui ont le plus partagé ou cité vos publications.",
-            "The ten accounts that reshared or quoted your posts most.",
+            "Les dix meilleurs relais, classés par leur place dans le réseau de partages (PageRank personnalisé) et par ce que leurs partages apportent, pas par le simple nombre de partages.",
+            "The ten best amplifiers, ranked by their place in the reshare network (personalised PageRank) and by what their reshares bring, not by the raw count of reshares.",
         ),
     });
     out.push(Block::Table(Table {
         header: vec![
             tr(l, "compte", "account"),
+            tr(l, "score", "score"),
             tr(l, "partages", "reshares"),
             tr(l, "engagement via", "engagement via"),
+            tr(l, "signalé", "flagged"),
         ],
         rows: top
             .iter()
             .map(|a| {
                 vec![
                     a.name.clone(),
+                    l.number(a.score, 3),
                     l.integer(a.reshares as i64),
                     l.integer(a.engagement_via as i64),
+                    if a.flagged {
+                        tr(l, "oui, rétrogradé", "yes, demoted")
+                    } else {
+                        String::new()
+                    },
                 ]
             })
             .collect(),
-        numeric: vec![false, true, true],
+        numeric: vec![false, true, true, true, false],
     }));
     out
 }
 
-/// Venue gaps, topic × venue: `None` until the analysis exists (issue #6).
-pub fn venue_gaps(gaps: Option<&[VenueGap]>, l: Locale) -> Vec<Block> {
+/// Venue gaps, topic × venue, as `levain venues` ranks them; `Err` says why
+/// there are none.
+pub fn venue_gaps(gaps: Result<&[VenueGap], &str>, l: Locale) -> Vec<Block> {
     let mut out = vec![heading(tr(l, "Où vous manquez", "Venue gaps"))];
-    let Some(gaps) = gaps else {
-        out.push(Block::NotComputed {
-            what: tr(
-                l,
-                "Les sujets qui intéressent un lieu (forum, réseau, communauté) où vous êtes peu présent.",
-                "Topics a venue (forum, network, community) cares about where you are rarely present.",
-            ),
-            how: tr(
-                l,
-                "Cette analyse n'est pas encore calculée par cette version de levain.",
-                "This analysis is not computed yet by this version of levain.",
-            ),
-        });
-        return out;
+    let what = tr(
+        l,
+        "Les sujets discutés dans un lieu (forum, sous-reddit, mot-dièse, blog) où vous êtes peu présent.",
+        "Topics discussed in a venue (forum, subreddit, hashtag, blog) where you are rarely present.",
+    );
+    let gaps = match gaps {
+        Ok(g) if !g.is_empty() => g,
+        Ok(_) => {
+            out.push(Block::NotComputed {
+                what,
+                how: tr(
+                    l,
+                    "Aucun sujet n'est assez discuté ailleurs : importez des forums ou des sous-reddits (levain import) ou définissez vos sujets (levain topic add).",
+                    "No topic is discussed enough elsewhere: import forums or subreddits (levain import) or define your topics (levain topic add).",
+                ),
+            });
+            return out;
+        }
+        Err(why) => {
+            out.push(Block::NotComputed {
+                what,
+                how: why.to_owned(),
+            });
+            return out;
+        }
     };
-    let mut topics: Vec<String> = gaps.iter().map(|g| g.topic.clone()).collect();
-    let mut venues: Vec<String> = gaps.iter().map(|g| g.venue.clone()).collect();
-    topics.sort();
-    topics.dedup();
-    venues.sort();
-    venues.dedup();
+    // The heatmap shows the best cells' topics and venues, best first.
+    let mut topics: Vec<String> = Vec::new();
+    let mut venues: Vec<String> = Vec::new();
+    for g in gaps {
+        if !topics.contains(&g.topic) && topics.len() < 6 {
+            topics.push(g.topic.clone());
+        }
+        if !venues.contains(&g.venue) && venues.len() < 8 {
+            venues.push(g.venue.clone());
+        }
+    }
     let values = topics
         .iter()
         .map(|t| {
@@ -679,17 +725,21 @@ pub fn venue_gaps(gaps: Option<&[VenueGap]>, l: Locale) -> Vec<Block> {
                 .map(|v| {
                     gaps.iter()
                         .find(|g| &g.topic == t && &g.venue == v)
-                        .map_or(f64::NAN, |g| g.gap)
+                        .map_or(f64::NAN, |g| g.opportunity)
                 })
                 .collect()
         })
         .collect();
     let mut chart = Heatmap::new(
-        tr(l, "Écart par sujet et par lieu", "Gap by topic and venue"),
+        tr(
+            l,
+            "Opportunité par sujet et par lieu",
+            "Opportunity by topic and venue",
+        ),
         topics,
         venues,
         values,
-        ValueFormat::Number { decimals: 2 },
+        ValueFormat::Number { decimals: 1 },
     );
     chart.row_title = tr(l, "sujet", "topic");
     chart.column_title = tr(l, "lieu", "venue");
@@ -697,10 +747,33 @@ pub fn venue_gaps(gaps: Option<&[VenueGap]>, l: Locale) -> Vec<Block> {
         svg: chart.to_svg(l),
         caption: tr(
             l,
-            "Plus la case est sombre, plus l'intérêt du lieu pour le sujet dépasse votre présence.",
-            "The darker the cell, the more the venue's interest in the topic exceeds your presence.",
+            "Plus la case est sombre, plus il y a de monde, plus la discussion grandit et moins elle est la vôtre : auteurs × √croissance × (1 − votre part de voix).",
+            "The darker the cell, the more people, the faster the conversation grows and the less of it is yours: authors × √growth × (1 − your share of voice).",
         ),
     });
+    out.push(Block::Table(Table {
+        header: vec![
+            tr(l, "sujet", "topic"),
+            tr(l, "lieu", "venue"),
+            tr(l, "auteurs", "authors"),
+            tr(l, "votre part de voix", "your share of voice"),
+            tr(l, "opportunité", "opportunity"),
+        ],
+        rows: gaps
+            .iter()
+            .take(10)
+            .map(|g| {
+                vec![
+                    g.topic.clone(),
+                    g.venue.clone(),
+                    l.integer(g.authors as i64),
+                    l.percent(g.share_of_voice, 0),
+                    l.number(g.opportunity, 1),
+                ]
+            })
+            .collect(),
+        numeric: vec![false, false, true, true, true],
+    }));
     out
 }
 

@@ -13,15 +13,16 @@ fn doc(blocks: Vec<Block>, lang: Locale) -> Document {
 }
 
 #[test]
-fn missing_analyses_say_not_computed_yet() {
+fn missing_analyses_say_why() {
     for (lang, label) in [
         (Locale::Fr, "Pas encore calculé"),
         (Locale::En, "Not computed yet"),
     ] {
-        let mut blocks = amplifiers(None, lang);
-        blocks.extend(venue_gaps(None, lang));
+        let mut blocks = amplifiers(Err("no own accounts"), lang);
+        blocks.extend(venue_gaps(Ok(&[]), lang));
         let page = html::render(&doc(blocks.clone(), lang));
         assert_eq!(page.matches(label).count(), 2, "{page}");
+        assert!(page.contains("no own accounts"), "the reason is shown");
         assert!(!blocks.iter().any(|b| matches!(b, Block::Chart { .. })));
     }
 }
@@ -31,11 +32,13 @@ fn amplifiers_and_gaps_draw_when_given() {
     let amps: Vec<Amplifier> = (0..12)
         .map(|i| Amplifier {
             name: format!("<b>relay{i}</b>"),
+            score: 1.0 / (i + 1) as f64,
             reshares: 100 - i,
             engagement_via: 1000 + i,
+            flagged: i == 1,
         })
         .collect();
-    let blocks = amplifiers(Some(&amps), Locale::En);
+    let blocks = amplifiers(Ok(&amps), Locale::En);
     let table = blocks
         .iter()
         .find_map(|b| match b {
@@ -45,20 +48,25 @@ fn amplifiers_and_gaps_draw_when_given() {
         .expect("a table");
     assert_eq!(table.rows.len(), 10, "top ten only");
     assert_eq!(table.rows[0][0], "<b>relay0</b>");
-    assert_eq!(table.rows[0][2], "1,000");
+    assert_eq!(table.rows[0][3], "1,000");
+    assert_eq!(table.rows[1][4], "yes, demoted");
     let gaps = vec![
         VenueGap {
             topic: "bread".into(),
             venue: "r/france".into(),
-            gap: 0.42,
+            opportunity: 42.5,
+            authors: 1234,
+            share_of_voice: 0.25,
         },
         VenueGap {
             topic: "cake".into(),
             venue: "forum".into(),
-            gap: -0.1,
+            opportunity: 3.0,
+            authors: 4,
+            share_of_voice: 0.0,
         },
     ];
-    let blocks = venue_gaps(Some(&gaps), Locale::Fr);
+    let blocks = venue_gaps(Ok(&gaps), Locale::Fr);
     let svg = blocks
         .iter()
         .find_map(|b| match b {
@@ -66,7 +74,16 @@ fn amplifiers_and_gaps_draw_when_given() {
             _ => None,
         })
         .expect("a heatmap");
-    assert!(svg.contains(">0,42<") || svg.contains("0,42\n"), "{svg}");
+    assert!(svg.contains(">42,5<") || svg.contains("42,5\n"), "{svg}");
+    let table = blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .expect("a table of the best gaps");
+    assert_eq!(table.rows[0][2], "1\u{202f}234");
+    assert_eq!(table.rows[0][3], "25\u{a0}%");
     let page = html::render(&doc(blocks, Locale::Fr));
     assert!(!page.contains("<b>relay"));
 }
@@ -95,10 +112,12 @@ fn html_escapes_and_fetches_nothing() {
 #[test]
 fn pdf_embeds_text_and_charts() {
     let blocks = amplifiers(
-        Some(&[Amplifier {
+        Ok(&[Amplifier {
             name: "relay".into(),
+            score: 0.5,
             reshares: 3,
             engagement_via: 9,
+            flagged: false,
         }]),
         Locale::Fr,
     );

@@ -579,8 +579,8 @@ mod tests {
     #[test]
     fn the_blog_is_deterministic_and_its_truth_adds_up() {
         let start = 1_672_617_600_000_000;
-        let (a, feed, t) = generate(5, start, 200, 1.0);
-        let (b, _, _) = generate(5, start, 200, 1.0);
+        let (a, feed, t, _) = generate(5, start, 200, 1.0, &[]);
+        let (b, _, _, _) = generate(5, start, 200, 1.0, &[]);
         assert_eq!(a, b);
         assert!(t.posts > 20 && t.comments > 20, "{t:?}");
         assert_eq!(

@@ -5,8 +5,6 @@
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::Value;
-
 use crate::common::*;
 
 /// Formats like a French or English reader expects, written here
@@ -124,6 +122,13 @@ fn report_renders_html_and_pdf_in_french_and_english() {
         .as_f64()
         .unwrap();
     assert!(spend > 0.0 && organic > 0 && now > 0);
+    let amps = json(&data, &["amplifiers", "--json"]);
+    let best = &amps["accounts"][0];
+    let best = best["handle"]
+        .as_str()
+        .or(best["account"].as_str())
+        .expect("an amplifier")
+        .to_owned();
 
     let pages_dir = std::env::var_os("LEVAIN_REPORT_PAGES").map(std::path::PathBuf::from);
     let poppler = tool("pdftotext") && tool("pdftoppm");
@@ -160,16 +165,28 @@ fn report_renders_html_and_pdf_in_french_and_english() {
             euros(spend, fr)
         );
         assert!(page.contains(&number(organic as f64, 0, fr)));
-        let n_not_computed = page
-            .matches(if fr {
+        // The amplifiers and venue gaps are drawn from their analyses.
+        for section in [
+            if fr {
+                "Vos meilleurs relais"
+            } else {
+                "Top amplifiers"
+            },
+            if fr { "Où vous manquez" } else { "Venue gaps" },
+        ] {
+            assert!(page.contains(section), "{lang}: {section} missing");
+        }
+        assert!(
+            !page.contains(if fr {
                 "Pas encore calculé"
             } else {
                 "Not computed yet"
-            })
-            .count();
-        assert_eq!(
-            n_not_computed, 2,
-            "amplifiers and venue gaps wait for their analyses"
+            }),
+            "{lang}: a section was not computed"
+        );
+        assert!(
+            page.contains(&best),
+            "{lang}: best amplifier {best} missing"
         );
 
         // PDF: real text with the figures, pages with ink on them.

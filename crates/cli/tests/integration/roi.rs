@@ -225,3 +225,113 @@ fn the_projection_backtest_stays_within_its_error_floor() {
     let mape = r["mape_keep_paying"].as_f64().unwrap();
     assert!(mape < 0.3, "MAPE {mape}");
 }
+
+#[test]
+fn organic_work_logged_in_a_csv_is_costed_by_its_overlap_with_the_period() {
+    let dir = tempfile::tempdir().unwrap();
+    community_with_own(dir.path(), 6, 200);
+    let data = dir.path().join("store");
+    let start_s = sql_count(
+        &data,
+        "SELECT CAST(CAST(min(at) AS BIGINT) / 1000000 AS BIGINT) FROM interactions",
+    ) as i64;
+    let day = |n: i64| {
+        chrono::DateTime::from_timestamp(start_s - start_s % 86_400 + n * 86_400, 0)
+            .unwrap()
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    // The analysed period is days 30..120 (`--to` is exclusive of its day's
+    // end: a bare date means that midnight).
+    let (from, to) = (day(30), day(120));
+    let log = dir.path().join("work.csv");
+    std::fs::write(
+        &log,
+        format!(
+            "start,end,hours,cost,currency,channel,note\n\
+             {},{},20,,,,half inside\n\
+             {},{},,900,EUR,bluesky,all inside\n\
+             {},{},10,300,EUR,,a third inside\n\
+             {},{},,,,,neither hours nor cost\n\
+             {},{},,50,,,a cost without currency\n",
+            // Bare end dates include their whole day.
+            day(15),
+            day(44),
+            day(45),
+            day(74),
+            day(110),
+            day(139),
+            day(50),
+            day(51),
+            day(52),
+            day(53),
+        ),
+    )
+    .unwrap();
+    let summary = import(&data, &["organic-costs", log.to_str().unwrap()]);
+    let bad = rejects(&summary);
+    assert_eq!(bad.len(), 2, "{summary}");
+    assert!(
+        bad.iter().any(|r| r["detail"]
+            .as_str()
+            .unwrap()
+            .contains("both `hours` and `cost` are empty")),
+        "{bad:?}"
+    );
+    assert!(bad.iter().any(|r| {
+        r["detail"]
+            .as_str()
+            .unwrap()
+            .contains("without a `currency`")
+    }));
+    assert_eq!(table_rows(&data)["organic_costs"], 3);
+    // Re-importing adds nothing; autodetection finds the format.
+    let again = import(&data, &[log.to_str().unwrap()]);
+    assert_eq!(table_rows(&data)["organic_costs"], 3, "{again}");
+
+    let organic = |v: &Value| -> Value {
+        v["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["source"] == "organic")
+            .unwrap()
+            .clone()
+    };
+    let args = ["roi", "--from", &from, "--to", &to, "--json"];
+    let r = json(&data, &args);
+    assert!(organic(&r)["spend"].is_null(), "hours without a rate");
+    assert!(
+        r["organic_cost"].as_str().unwrap().contains("hourly_cost"),
+        "{}",
+        r["organic_cost"]
+    );
+    assert!(
+        levain(&data, &["config", "set", "hourly_cost", "40"])
+            .status
+            .success()
+    );
+    let r = json(&data, &args);
+    // Half of 20 h at 40, all of 900, a third of 300.
+    let want = 0.5 * 20.0 * 40.0 + 900.0 + 300.0 / 3.0;
+    let got = organic(&r)["spend"].as_f64().unwrap();
+    assert!(
+        (got - want).abs() < 1.0,
+        "{got} vs {want}: {}",
+        r["organic_cost"]
+    );
+    assert!(
+        r["organic_cost"]
+            .as_str()
+            .unwrap()
+            .contains("organic work log")
+    );
+    // The log also gives the projection its third scenario.
+    let p = json(&data, &["project", "--horizon", "6", "--json"]);
+    assert_eq!(
+        p["scenarios"].as_array().unwrap().len(),
+        3,
+        "{}",
+        p["notes"]
+    );
+}
