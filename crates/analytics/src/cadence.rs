@@ -48,6 +48,8 @@ pub struct Cadence {
 pub struct ChannelCadence {
     pub channel: String,
     pub account: String,
+    /// The account's handle, when known.
+    pub handle: Option<String>,
     pub weeks: Vec<Week>,
     pub curve: Vec<CurvePoint>,
     pub saturation_posts_per_week: Option<u64>,
@@ -154,6 +156,13 @@ pub fn cadence(
             .or_default()
             .push((week, posts, engagement));
     }
+    let handles: BTreeMap<String, String> = rows(
+        engine,
+        &format!("SELECT account, handle FROM accounts WHERE account IN ({own_in}) AND handle IS NOT NULL"),
+    )?
+    .iter()
+    .map(|r| (s(r, "account"), s(r, "handle")))
+    .collect();
     let mut out = Vec::new();
     for ((channel, account), ws) in accounts {
         // Fill silent weeks between the first and last posting week: a week
@@ -219,6 +228,7 @@ pub fn cadence(
         });
         out.push(ChannelCadence {
             channel,
+            handle: handles.get(&account).cloned(),
             account,
             weeks: list,
             curve,

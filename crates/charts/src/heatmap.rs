@@ -59,6 +59,17 @@ impl Heatmap {
         let lo = all.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let id = chart_id("heatmap", &self.title);
+        // Column labels wider than their cell alternate between two lines.
+        let cell_px = (f64::from(self.size.width) - 170.0 - 24.0) / nc.max(1) as f64;
+        let stagger = self
+            .columns
+            .iter()
+            .any(|c| c.chars().count().min(14) as f64 * 7.0 > cell_px);
+        let label_chars = if stagger {
+            ((2.0 * cell_px / 7.0).floor() as usize).clamp(4, 14)
+        } else {
+            14
+        };
         let mut buf = String::new();
         {
             let root = SVGBackend::with_string(&mut buf, (self.size.width, self.size.height))
@@ -67,7 +78,7 @@ impl Heatmap {
             let mut chart = ChartBuilder::on(&root)
                 .caption(&self.title, font(18))
                 .margin(12)
-                .x_label_area_size(48)
+                .x_label_area_size(if stagger { 64 } else { 48 })
                 .y_label_area_size(170)
                 .build_cartesian_2d(0f64..nc as f64, 0f64..nr as f64)
                 .expect(INFALLIBLE);
@@ -124,8 +135,13 @@ impl Heatmap {
             for (c, label) in self.columns.iter().enumerate() {
                 let at = chart.backend_coord(&(c as f64 + 0.5, 0.0));
                 let style = font(12).pos(Pos::new(HPos::Center, VPos::Top));
-                root.draw(&Text::new(truncate(label, 14), (at.0, at.1 + 6), style))
-                    .expect(INFALLIBLE);
+                let down = if stagger && c % 2 == 1 { 22 } else { 6 };
+                root.draw(&Text::new(
+                    truncate(label, label_chars),
+                    (at.0, at.1 + down),
+                    style,
+                ))
+                .expect(INFALLIBLE);
             }
             root.present().expect(INFALLIBLE);
         }

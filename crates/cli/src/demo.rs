@@ -379,6 +379,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     println!("\n17. The report for the boss (levain report), in both languages:");
+    let topics = store.manifest()?.topics;
+    let settings = [("hourly_cost", "35"), ("hours_per_week", "5")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let subject = crate::report::Subject {
+        own: &own,
+        topics: &topics,
+        settings: &settings,
+    };
     for (lang, name) in [
         (levain_report::Locale::Fr, "rapport.pdf"),
         (levain_report::Locale::En, "report.html"),
@@ -386,13 +396,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let out = base.join(name);
         crate::report::write_report(
             &engine,
-            &own,
-            &store.manifest()?.topics,
+            &subject,
             &Default::default(),
-            &[("hourly_cost", "35"), ("hours_per_week", "5")]
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
             lang,
             &out,
             &mut |_| {},

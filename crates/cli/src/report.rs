@@ -26,14 +26,19 @@ pub struct ReportArgs {
     filters: FilterArgs,
 }
 
-/// Gathers the analyses and writes the report to `out`; `settings` are
-/// `levain config`'s (quality weights, organic cost), `topics` the user's.
+/// Whose report: the own accounts, their topics (`levain topic add`) and
+/// `levain config`'s settings (quality weights, organic cost).
+pub struct Subject<'a> {
+    pub own: &'a [String],
+    pub topics: &'a BTreeMap<String, Vec<String>>,
+    pub settings: &'a BTreeMap<String, String>,
+}
+
+/// Gathers the analyses and writes the report to `out`.
 pub fn write_report(
     engine: &Engine,
-    own: &[String],
-    topics: &BTreeMap<String, Vec<String>>,
+    subject: &Subject,
     filters: &Filters,
-    settings: &BTreeMap<String, String>,
     lang: Locale,
     out: &Path,
     progress: &mut dyn FnMut(&str),
@@ -44,9 +49,17 @@ pub fn write_report(
             out.display()
         );
     };
-    let weights = Weights::from_settings(settings);
-    let cost = OrganicCost::from_settings(settings);
-    let input = levain_report::gather(engine, own, topics, filters, &weights, cost, progress)?;
+    let weights = Weights::from_settings(subject.settings);
+    let cost = OrganicCost::from_settings(subject.settings);
+    let input = levain_report::gather(
+        engine,
+        subject.own,
+        subject.topics,
+        filters,
+        &weights,
+        cost,
+        progress,
+    )?;
     progress("writing");
     let doc = levain_report::build(&input, lang);
     let bytes = match format {
@@ -83,10 +96,12 @@ pub fn run(data: &Path, args: ReportArgs) -> anyhow::Result<ExitCode> {
     };
     write_report(
         &engine,
-        &own,
-        &manifest.topics,
+        &Subject {
+            own: &own,
+            topics: &manifest.topics,
+            settings: &manifest.settings,
+        },
         &args.filters.filters()?,
-        &manifest.settings,
         lang,
         &args.out,
         &mut progress,

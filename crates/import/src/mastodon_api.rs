@@ -192,6 +192,8 @@ struct Card {
 
 #[derive(Deserialize)]
 struct Notification {
+    #[serde(default)]
+    id: Option<String>,
     #[serde(rename = "type")]
     kind: String,
     created_at: String,
@@ -856,8 +858,40 @@ fn notification(
     };
     match n.kind.as_str() {
         "mention" | "status" => {
-            observe(&n.account, at, pos, c, rows, false)?;
-            status(need_status()?, pos, c, rows, true)
+            let actor = observe(&n.account, at, pos, c, rows, false)?;
+            match &n.status {
+                Some(s) => status(s, pos, c, rows, true),
+                // The status is gone (deleted, or no longer visible to
+                // us): the API sends `null`. Who mentioned us, and when,
+                // is still known.
+                None => {
+                    if let (Some(me), "mention") = (&c.subject_account, n.kind.as_str()) {
+                        rows.interactions.push(
+                            &InteractionRow {
+                                actor: &actor,
+                                kind: InteractionKind::Mention,
+                                channel: MASTODON,
+                                at,
+                                target_post: None,
+                                target_account: Some(me),
+                                record: None,
+                                via: None,
+                                ends: None,
+                            },
+                            Key::of(&[
+                                MASTODON,
+                                "mention",
+                                &actor,
+                                me,
+                                n.id.as_deref().unwrap_or(&n.created_at),
+                            ]),
+                            true,
+                            pos,
+                        );
+                    }
+                    Ok(())
+                }
+            }
         }
         "favourite" | "reblog" => {
             let s = need_status()?;

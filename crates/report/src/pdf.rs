@@ -177,9 +177,34 @@ impl<'f> Layout<'f> {
                     + 8.0
             })
             .collect();
+        // What a column cannot go below: its longest word, never broken.
+        let narrowest: Vec<f32> = (0..n)
+            .map(|i| {
+                std::iter::once(t.header.get(i))
+                    .chain(t.rows.iter().map(|r| r.get(i)))
+                    .flatten()
+                    .flat_map(|c| c.split_whitespace())
+                    .map(|w| self.bold.width(w, size))
+                    .fold(20.0, f32::max)
+                    + 8.0
+            })
+            .collect();
         let total: f32 = widest.iter().sum();
-        let scale = (WIDTH / total).min(1.0);
-        let widths: Vec<f32> = widest.iter().map(|w| w * scale).collect();
+        let floor: f32 = narrowest.iter().sum();
+        let widths: Vec<f32> = if total <= WIDTH {
+            widest
+        } else if floor >= WIDTH {
+            narrowest.iter().map(|w| w * WIDTH / floor).collect()
+        } else {
+            // Every column keeps its longest word; the room left goes to
+            // the columns in proportion to what they would still need.
+            let k = (WIDTH - floor) / (total - floor);
+            widest
+                .iter()
+                .zip(&narrowest)
+                .map(|(w, m)| m + (w - m) * k)
+                .collect()
+        };
         let row = |layout: &mut Layout, cells: &[String], bold: bool| {
             let wrapped: Vec<Vec<String>> = cells
                 .iter()
@@ -249,12 +274,20 @@ fn lay_out(doc: &Document, regular: &Face, bold: &Face) -> Result<Vec<Vec<Op>>, 
     };
     l.text(&doc.title, MARGIN, WIDTH, 18.0, true, 0);
     l.space(4.0);
-    for b in &doc.blocks {
+    for (i, b) in doc.blocks.iter().enumerate() {
         match b {
             Block::Heading { level, text } => {
                 let size = if *level <= 1 { 18.0 } else { 13.0 };
-                // Keep a heading with at least a few lines of what follows.
-                l.need(size * 1.4 + 60.0);
+                // Keep a heading with what follows: a whole chart, or a few
+                // lines of anything else.
+                let next = match doc.blocks.get(i + 1) {
+                    Some(Block::Chart { svg, .. }) => usvg::Tree::from_str(svg, &options)
+                        .map_or(60.0, |t| {
+                            WIDTH * t.size().height() / t.size().width() + 30.0
+                        }),
+                    _ => 60.0,
+                };
+                l.need(size * 1.4 + 12.0 + next);
                 l.space(8.0);
                 l.text(text, MARGIN, WIDTH, size, true, 0);
                 let y = l.y - 2.0;

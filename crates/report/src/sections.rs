@@ -357,8 +357,11 @@ fn retention_at(c: &Cohorts, k: usize) -> Option<(f64, f64)> {
     Some((at(&curves.0)?, at(&curves.1)?))
 }
 
+/// (days since the follow, share still following) points.
+type Curve = Vec<(f64, f64)>;
+
 /// Share still following at each period's end, campaigns pooled, and organic.
-fn retention_curves(c: &Cohorts) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+fn retention_curves(c: &Cohorts) -> (Curve, Curve) {
     let mut paid: Vec<(u64, u64)> = Vec::new();
     let mut organic: Vec<(u64, u64)> = Vec::new();
     for cohort in &c.cohorts {
@@ -487,8 +490,9 @@ pub(crate) fn cadence(input: &ReportInput, l: Locale) -> Vec<Block> {
     );
     let mut notes = Vec::new();
     for ch in &input.cadence.channels {
+        let name = ch.handle.clone().unwrap_or_else(|| ch.channel.clone());
         chart = chart.series(ScatterSeries::new(
-            ch.channel.clone(),
+            name.clone(),
             ch.curve
                 .iter()
                 .map(|p| (p.posts_per_week as f64, p.per_post_per_1000))
@@ -497,13 +501,9 @@ pub(crate) fn cadence(input: &ReportInput, l: Locale) -> Vec<Block> {
         if let Some(s) = ch.saturation_posts_per_week {
             notes.push(match l {
                 Locale::Fr => format!(
-                    "{} : au-delà de {} publications par semaine, chaque publication rapporte moins.",
-                    ch.channel, s
+                    "{name} : au-delà de {s} publications par semaine, chaque publication rapporte moins."
                 ),
-                Locale::En => format!(
-                    "{}: beyond {} posts a week, each post earns less.",
-                    ch.channel, s
-                ),
+                Locale::En => format!("{name}: beyond {s} posts a week, each post earns less."),
             });
         }
     }
@@ -878,8 +878,19 @@ pub(crate) fn projection(input: &ReportInput, l: Locale) -> Vec<Block> {
             .chain(std::iter::repeat_n(true, n))
             .collect(),
     }));
+    // The analysis's notes are English; the one a reader meets most is
+    // said in the report's language.
     for note in &p.notes {
-        out.push(Block::Paragraph(note.clone()));
+        let note = if note.starts_with("shift_to_organic needs") {
+            tr(
+                l,
+                "Le scénario « passer à l'organique » demande le coût du travail organique : `levain config set hourly_cost …` et `levain config set hours_per_week …`, ou un journal importé (`levain import organic-costs FICHIER`).",
+                "The \"shift to organic\" scenario needs the cost of organic work: `levain config set hourly_cost …` and `levain config set hours_per_week …`, or an imported log (`levain import organic-costs FILE`).",
+            )
+        } else {
+            note.clone()
+        };
+        out.push(Block::Paragraph(note));
     }
     out
 }

@@ -168,27 +168,58 @@ fn real_mastodon_notifications_import_with_their_statuses() {
     let data = dir.path().join("store");
     let s = import(&data, &[n.to_str().unwrap()]);
     assert_eq!(s["files"][0]["format"], "mastodon-api");
-    // 40 mentions: 40 statuses, each a post.
+    // 40 mentions; the statuses still visible (not `null`) are posts, and
+    // a mention whose status is gone still names who mentioned.
+    let fixture: Value = serde_json::from_slice(&std::fs::read(&n).unwrap()).unwrap();
+    let with_status = fixture
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| !x["status"].is_null())
+        .count() as u64;
+    assert!(with_status >= 1);
     assert_eq!(
         (s["imported"].as_u64(), s["rejected"].as_u64()),
-        (Some(40), Some(0)),
+        (Some(with_status), Some(0)),
         "{s}"
     );
-    assert_eq!(s["rows"]["posts"], 40);
+    assert_eq!(s["rows"]["posts"], with_status);
     let again = import(&data, &[n.to_str().unwrap()]);
-    assert_eq!(again["duplicates"], 40);
+    assert_eq!(again["duplicates"], with_status);
     // Accounts are @user@domain, posts their ActivityPub URI.
-    assert!(
+    assert_eq!(
         sql_count(
             &data,
             "SELECT count(*) FROM posts WHERE post LIKE 'mastodon:https://%'"
-        ) == 40
+        ),
+        with_status
     );
-    assert!(
+    assert_eq!(
         sql_count(
             &data,
             "SELECT count(*) FROM posts WHERE author LIKE 'mastodon:@%@%'"
-        ) == 40
+        ),
+        with_status
+    );
+    // With the recipient named, the gone statuses' mentions are kept too.
+    let data2 = dir.path().join("store2");
+    let s = import(
+        &data2,
+        &[
+            "mastodon-api",
+            n.to_str().unwrap(),
+            "--context",
+            "notifications=@me@example.social",
+        ],
+    );
+    assert_eq!(s["rejected"], 0, "{s}");
+    assert_eq!(
+        sql_count(
+            &data2,
+            "SELECT count(*) FROM interactions WHERE kind = 'mention' AND target_post IS NULL
+             AND target_account = 'mastodon:@me@example.social'"
+        ),
+        40 - with_status
     );
     if let Some(st) = shared_fixture("mastodon-api/status_110446223051565765.json") {
         let s = import(&data, &[st.to_str().unwrap()]);
