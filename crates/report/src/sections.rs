@@ -313,12 +313,20 @@ pub(crate) fn key_figures(input: &ReportInput, l: Locale) -> Vec<(String, String
         l.money(paid.spend, cur, 2),
     ));
     out.push((
-        tr(l, "Abonnés venus des campagnes", "Followers from campaigns"),
+        tr(
+            l,
+            "Abonnés arrivés par les campagnes",
+            "Followers who came through campaigns",
+        ),
         l.integer(paid.acquired as i64),
     ));
     if let Some(o) = organic(&input.roi) {
         out.push((
-            tr(l, "Abonnés organiques", "Organic followers"),
+            tr(
+                l,
+                "Abonnés arrivés sans campagne",
+                "Followers who came without a campaign",
+            ),
             l.integer(o.followers_acquired as i64),
         ));
     }
