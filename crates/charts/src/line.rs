@@ -1,7 +1,7 @@
 //! Lines over dates or numbers, with optional uncertainty bands.
 
 use crate::style::{LegendSample, line_style, marker};
-use crate::svg::{INFALLIBLE, chart_id, empty, finish, font, range};
+use crate::svg::{INFALLIBLE, chart_id, empty, finish, font, range, xy_frame};
 use crate::{Axis, Locale, Size};
 use plotters::prelude::*;
 
@@ -95,29 +95,14 @@ impl LineChart {
             let root = SVGBackend::with_string(&mut buf, (self.size.width, self.size.height))
                 .into_drawing_area();
             root.fill(&WHITE).expect(INFALLIBLE);
-            let mut chart = ChartBuilder::on(&root)
-                .caption(&self.title, font(18))
-                .margin(12)
-                .x_label_area_size(44)
-                .y_label_area_size(78)
-                .build_cartesian_2d(x0..x1, y0..y1)
-                .expect(INFALLIBLE);
-            let xfmt = |v: &f64| locale.format(*v, &self.x.format);
-            let yfmt = |v: &f64| locale.format(*v, &self.y.format);
-            chart
-                .configure_mesh()
-                .x_desc(&self.x.title)
-                .y_desc(&self.y.title)
-                .x_labels(6)
-                .y_labels(6)
-                .x_label_formatter(&xfmt)
-                .y_label_formatter(&yfmt)
-                .label_style(font(12))
-                .axis_desc_style(font(13))
-                .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
-                .bold_line_style(RGBColor(0xD0, 0xD0, 0xD0))
-                .draw()
-                .expect(INFALLIBLE);
+            let mut chart = xy_frame(
+                &root,
+                &self.title,
+                (&self.x, &self.y),
+                (x0, x1),
+                (y0, y1),
+                locale,
+            );
 
             // Bands first, so every line stays on top of every band.
             for (i, s) in self.series.iter().enumerate() {

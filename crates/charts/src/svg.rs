@@ -134,3 +134,44 @@ pub(crate) const INFALLIBLE: &str = "plotters' SVG backend writing to a String c
 pub(crate) fn font(size: u32) -> TextStyle<'static> {
     TextStyle::from((FONT_FAMILY, size).into_font())
 }
+
+/// A chart with two numeric axes over `root`: title, axis titles, six
+/// labelled ticks each in the locale's format, a light grid. Line and
+/// scatter charts draw their series into it.
+pub(crate) fn xy_frame<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    title: &str,
+    (x, y): (&crate::Axis, &crate::Axis),
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+    locale: Locale,
+) -> ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, font(18))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(78)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .expect(INFALLIBLE);
+    let xfmt = |v: &f64| locale.format(*v, &x.format);
+    let yfmt = |v: &f64| locale.format(*v, &y.format);
+    chart
+        .configure_mesh()
+        .x_desc(&x.title)
+        .y_desc(&y.title)
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&xfmt)
+        .y_label_formatter(&yfmt)
+        .label_style(font(12))
+        .axis_desc_style(font(13))
+        .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
+        .bold_line_style(RGBColor(0xD0, 0xD0, 0xD0))
+        .draw()
+        .expect(INFALLIBLE);
+    chart
+}

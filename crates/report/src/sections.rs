@@ -591,38 +591,42 @@ pub(crate) fn fake_engagement(input: &ReportInput, l: Locale) -> Vec<Block> {
     out
 }
 
+/// The rows of an analysis that may have none: `None` after saying in
+/// `out` what is missing (`what`) and why (the error, or `when_empty`).
+fn available<'a, T>(
+    rows: Result<&'a [T], &str>,
+    what: String,
+    when_empty: String,
+    out: &mut Vec<Block>,
+) -> Option<&'a [T]> {
+    let how = match rows {
+        Ok(rows) if !rows.is_empty() => return Some(rows),
+        Ok(_) => when_empty,
+        Err(why) => why.to_owned(),
+    };
+    out.push(Block::NotComputed { what, how });
+    None
+}
+
 /// Top amplifiers, as `levain amplifiers` ranks them; `Err` says why
 /// there are none.
 pub fn amplifiers(list: Result<&[Amplifier], &str>, l: Locale) -> Vec<Block> {
     let mut out = vec![heading(tr(l, "Vos meilleurs relais", "Top amplifiers"))];
-    let list = match list {
-        Ok(list) if !list.is_empty() => list,
-        Ok(_) => {
-            out.push(Block::NotComputed {
-                what: tr(
-                    l,
-                    "Les comptes qui diffusent le plus vos publications, et l'engagement qui passe par eux.",
-                    "The accounts that spread your posts most, and the engagement that comes through them.",
-                ),
-                how: tr(
-                    l,
-                    "Personne n'a encore partagé ni cité vos publications sur la période.",
-                    "Nobody reshared or quoted your posts in this period.",
-                ),
-            });
-            return out;
-        }
-        Err(why) => {
-            out.push(Block::NotComputed {
-                what: tr(
-                    l,
-                    "Les comptes qui diffusent le plus vos publications, et l'engagement qui passe par eux.",
-                    "The accounts that spread your posts most, and the engagement that comes through them.",
-                ),
-                how: why.to_owned(),
-            });
-            return out;
-        }
+    let Some(list) = available(
+        list,
+        tr(
+            l,
+            "Les comptes qui diffusent le plus vos publications, et l'engagement qui passe par eux.",
+            "The accounts that spread your posts most, and the engagement that comes through them.",
+        ),
+        tr(
+            l,
+            "Personne n'a encore partagé ni cité vos publications sur la période.",
+            "Nobody reshared or quoted your posts in this period.",
+        ),
+        &mut out,
+    ) else {
+        return out;
     };
     let top = &list[..list.len().min(10)];
     let mut chart = BarChart::new(
@@ -688,31 +692,21 @@ pub fn amplifiers(list: Result<&[Amplifier], &str>, l: Locale) -> Vec<Block> {
 /// there are none.
 pub fn venue_gaps(gaps: Result<&[VenueGap], &str>, l: Locale) -> Vec<Block> {
     let mut out = vec![heading(tr(l, "Où vous manquez", "Venue gaps"))];
-    let what = tr(
-        l,
-        "Les sujets discutés dans un lieu (forum, sous-reddit, mot-dièse, blog) où vous êtes peu présent.",
-        "Topics discussed in a venue (forum, subreddit, hashtag, blog) where you are rarely present.",
-    );
-    let gaps = match gaps {
-        Ok(g) if !g.is_empty() => g,
-        Ok(_) => {
-            out.push(Block::NotComputed {
-                what,
-                how: tr(
-                    l,
-                    "Aucun sujet n'est assez discuté ailleurs : importez des forums ou des sous-reddits (levain import) ou définissez vos sujets (levain topic add).",
-                    "No topic is discussed enough elsewhere: import forums or subreddits (levain import) or define your topics (levain topic add).",
-                ),
-            });
-            return out;
-        }
-        Err(why) => {
-            out.push(Block::NotComputed {
-                what,
-                how: why.to_owned(),
-            });
-            return out;
-        }
+    let Some(gaps) = available(
+        gaps,
+        tr(
+            l,
+            "Les sujets discutés dans un lieu (forum, sous-reddit, mot-dièse, blog) où vous êtes peu présent.",
+            "Topics discussed in a venue (forum, subreddit, hashtag, blog) where you are rarely present.",
+        ),
+        tr(
+            l,
+            "Aucun sujet n'est assez discuté ailleurs : importez des forums ou des sous-reddits (levain import) ou définissez vos sujets (levain topic add).",
+            "No topic is discussed enough elsewhere: import forums or subreddits (levain import) or define your topics (levain topic add).",
+        ),
+        &mut out,
+    ) else {
+        return out;
     };
     // The heatmap shows the best cells' topics and venues, best first.
     let mut topics: Vec<String> = Vec::new();
