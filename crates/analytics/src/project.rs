@@ -8,7 +8,9 @@
 //!   followers (an unfollow ends a follower; the data's end censors); past
 //!   the oldest observed age the hazard stays at the mean of the last six
 //!   observed months;
-//! - organic acquisitions continue at the mean of the last six months;
+//! - organic acquisitions each month are a steady flow plus word of mouth,
+//!   in proportion to the audience at the month's start: both fitted by
+//!   least squares on the last twelve months (arrivals against audience);
 //!   paid ones at `followers per unit spent` (all campaigns) × the monthly
 //!   budget (spend of the campaigns started in the last twelve months / 12);
 //! - scenarios: `keep_paying` (that budget), `stop_paying` (none),
@@ -40,7 +42,7 @@ const DAY: i64 = 86_400_000_000;
 const MONTH: i64 = 30 * DAY;
 const BOOTSTRAP: usize = 200;
 
-pub const METHOD: &str = "Kaplan–Meier survival per class (paid, organic) with a constant tail hazard; organic acquisitions at the last six months' mean, paid ones at followers per unit spent × the last twelve months' monthly budget; engaged audience and conversions at current rates; 10th–90th percentile bands from 200 bootstrap resamples of acquisition cohorts";
+pub const METHOD: &str = "Kaplan–Meier survival per class (paid, organic) with a constant tail hazard; organic acquisitions month by month as a steady flow plus word of mouth in proportion to the audience (both fitted by least squares on the last twelve months), paid ones at followers per unit spent × the last twelve months' monthly budget; engaged audience and conversions at current rates; 10th–90th percentile bands from 200 bootstrap resamples of acquisition cohorts";
 
 #[derive(Debug, Serialize, Clone)]
 pub struct Band {
@@ -88,7 +90,12 @@ struct Fit {
     /// Survival by age in months, per class (0 paid, 1 organic).
     survival: [Vec<f64>; 2],
     tail_hazard: [f64; 2],
+    /// Organic arrivals per month over the last six months.
     organic_rate: f64,
+    /// Organic arrivals per month = `organic_steady` + `organic_per_follower`
+    /// × the audience at the month's start.
+    organic_steady: f64,
+    organic_per_follower: f64,
     paid_per_spend: f64,
     engaged_share: [f64; 2],
     conversions_per_engaged: f64,
@@ -339,14 +346,59 @@ fn fit(
         .filter(|f| f.class == 1 && f.at >= end - 6 * MONTH)
         .count() as f64;
     let paid = followers.iter().filter(|f| f.class == 0).count() as f64;
+    // Organic arrivals come from outside (a steady flow) and by word of
+    // mouth (in proportion to the audience there is): arrivals in each of
+    // the last twelve months against the audience at its start, by least
+    // squares, both parts kept non-negative.
+    let months: Vec<(f64, f64)> = (1..=12)
+        .map(|k| {
+            let (from, to) = (end - k * MONTH, end - (k - 1) * MONTH);
+            let audience = followers
+                .iter()
+                .filter(|f| f.at < from && f.ended.is_none_or(|e| e > from))
+                .count() as f64;
+            let arrivals = followers
+                .iter()
+                .filter(|f| f.class == 1 && f.at >= from && f.at < to)
+                .count() as f64;
+            (audience, arrivals)
+        })
+        .collect();
+    let (steady, per_follower) = arrivals_fit(&months).unwrap_or((recent / 6.0, 0.0));
     Fit {
         survival,
         tail_hazard,
         organic_rate: recent / 6.0,
+        organic_steady: steady,
+        organic_per_follower: per_follower,
         paid_per_spend: if spend > 0.0 { paid / spend } else { 0.0 },
         engaged_share,
         conversions_per_engaged,
     }
+}
+
+/// `arrivals = steady + per_follower × audience` by least squares over
+/// `(audience, arrivals)` months, both terms non-negative; `None` with
+/// fewer than three months.
+fn arrivals_fit(months: &[(f64, f64)]) -> Option<(f64, f64)> {
+    if months.len() < 3 {
+        return None;
+    }
+    let n = months.len() as f64;
+    let mx = months.iter().map(|m| m.0).sum::<f64>() / n;
+    let my = months.iter().map(|m| m.1).sum::<f64>() / n;
+    let sxx: f64 = months.iter().map(|m| (m.0 - mx).powi(2)).sum();
+    let sxy: f64 = months.iter().map(|m| (m.0 - mx) * (m.1 - my)).sum();
+    let b = if sxx > 0.0 { (sxy / sxx).max(0.0) } else { 0.0 };
+    let a = my - b * mx;
+    Some(if a >= 0.0 {
+        (a, b)
+    } else if mx > 0.0 {
+        // All of it word of mouth.
+        (0.0, my / mx)
+    } else {
+        (my, 0.0)
+    })
 }
 
 /// Audience, engaged audience and conversions for each month ahead.
@@ -358,10 +410,16 @@ fn simulate(
     monthly_budget: f64,
     organic_boost: f64,
 ) -> Vec<[f64; 3]> {
-    let organic_new = fit.organic_rate * organic_boost;
     let paid_new = fit.paid_per_spend * monthly_budget;
+    // Organic arrivals month by month: the steady flow plus word of mouth
+    // from the audience at the month's start.
+    let mut organic_new: Vec<f64> = Vec::new();
+    let mut audience_before = now.len() as f64;
     (1..=i64::from(horizon))
         .map(|m| {
+            organic_new.push(
+                organic_boost * (fit.organic_steady + fit.organic_per_follower * audience_before),
+            );
             let mut by_class = [0.0f64; 2];
             for f in now {
                 // Whole months already followed; the chance to go on is
@@ -375,9 +433,10 @@ fn simulate(
             for j in 1..=m {
                 let age = m - j - 1;
                 by_class[0] += paid_new * fit.s(0, age);
-                by_class[1] += organic_new * fit.s(1, age);
+                by_class[1] += organic_new[j as usize - 1] * fit.s(1, age);
             }
             let audience = by_class[0] + by_class[1];
+            audience_before = audience;
             let engaged = by_class[0] * fit.engaged_share[0] + by_class[1] * fit.engaged_share[1];
             [audience, engaged, engaged * fit.conversions_per_engaged]
         })

@@ -975,7 +975,7 @@ pub(crate) fn method(input: &ReportInput, l: Locale) -> Vec<Block> {
             "Publication payée : une campagne la promeut, ou elle est publiée pendant une campagne sur son réseau ; les autres sont organiques.".to_owned(),
             "Conversions : attribuées à la campagne nommée, sinon à son utm_campaign, sinon à l'organique si les balises UTM désignent un réseau social sans support payant, sinon à la campagne en cours sur le canal.".to_owned(),
             "Faux engagement : part de l'engagement qui disparaît quand on écarte les comptes jugés suspects par `levain fraud` (six détecteurs, chacun comparé au hasard).".to_owned(),
-            "Projections : courbes de survie de Kaplan–Meier par classe (payé, organique), acquisitions organiques au rythme des six derniers mois, payées au rendement par euro dépensé ; bandes : 10e–90e centiles sur 200 rééchantillonnages des cohortes.".to_owned(),
+            "Projections : courbes de survie de Kaplan–Meier par classe (payé, organique), acquisitions organiques chaque mois : un flux régulier plus le bouche-à-oreille, proportionnel à l'audience (ajustés sur les douze derniers mois), payées au rendement par euro dépensé ; bandes : 10e–90e centiles sur 200 rééchantillonnages des cohortes.".to_owned(),
             "Rythme : engagement par publication pour 1 000 abonnés, semaine par semaine, regroupé par nombre de publications de la semaine.".to_owned(),
             organic_cost,
             "Dates en heure UTC ; montants dans la devise des campagnes, jamais convertis.".to_owned(),

@@ -223,7 +223,8 @@ fn the_projection_backtest_stays_within_its_error_floor() {
     let r = &v[0];
     assert!(r["months"].as_u64().unwrap() >= 10);
     let mape = r["mape_keep_paying"].as_f64().unwrap();
-    assert!(mape < 0.3, "MAPE {mape}");
+    // 2.5–3 % measured (seeds 4–6); the model before word of mouth made 8 %.
+    assert!(mape < 0.15, "MAPE {mape}");
 }
 
 #[test]
