@@ -6,8 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use levain_analytics::Filters;
-use levain_analytics::roi::OrganicCost;
-use levain_analytics::settings::Weights;
 use levain_report::{Format, Locale};
 use levain_store::Store;
 use levain_store::query::Engine;
@@ -28,6 +26,7 @@ pub struct ReportArgs {
 
 /// Gathers the analyses and writes the report to `out`; `settings` are
 /// `levain config`'s (quality weights, organic cost), `topics` the user's.
+#[allow(clippy::too_many_arguments)]
 pub fn write_report(
     engine: &Engine,
     own: &[String],
@@ -44,15 +43,9 @@ pub fn write_report(
             out.display()
         );
     };
-    let weights = Weights::from_settings(settings);
-    let cost = OrganicCost::from_settings(settings);
-    let input = levain_report::gather(engine, own, topics, filters, &weights, cost, progress)?;
-    progress("writing");
-    let doc = levain_report::build(&input, lang);
-    let bytes = match format {
-        Format::Html => levain_report::html::render(&doc).into_bytes(),
-        Format::Pdf => levain_report::pdf::render(&doc)?,
-    };
+    let bytes = levain_report::report(
+        engine, own, topics, filters, settings, lang, format, progress,
+    )?;
     std::fs::write(out, bytes).with_context(|| format!("could not write `{}`", out.display()))?;
     Ok(())
 }

@@ -357,8 +357,11 @@ fn retention_at(c: &Cohorts, k: usize) -> Option<(f64, f64)> {
     Some((at(&curves.0)?, at(&curves.1)?))
 }
 
+/// (days, share) points of a retention curve.
+type Curve = Vec<(f64, f64)>;
+
 /// Share still following at each period's end, campaigns pooled, and organic.
-fn retention_curves(c: &Cohorts) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+fn retention_curves(c: &Cohorts) -> (Curve, Curve) {
     let mut paid: Vec<(u64, u64)> = Vec::new();
     let mut organic: Vec<(u64, u64)> = Vec::new();
     for cohort in &c.cohorts {
@@ -392,14 +395,16 @@ fn retention_curves(c: &Cohorts) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
     (curve(paid), curve(organic))
 }
 
-pub(crate) fn audience(months: &[AudienceMonth], l: Locale) -> Vec<Block> {
+/// Followers at each month's end by source: the report's chart, also
+/// drawn by the dashboard.
+pub fn audience_chart(months: &[AudienceMonth], l: Locale) -> LineChart {
     let pts = |f: &dyn Fn(&AudienceMonth) -> u64| {
         months
             .iter()
             .map(|m| (day_number(m.month_end), f(m) as f64))
             .collect::<Vec<_>>()
     };
-    let chart = LineChart::new(
+    LineChart::new(
         tr(l, "Audience par source", "Audience by source"),
         Axis::new(tr(l, "mois", "month"), ValueFormat::Month),
         Axis::new(
@@ -418,7 +423,11 @@ pub(crate) fn audience(months: &[AudienceMonth], l: Locale) -> Vec<Block> {
     .series(LineSeries::new(
         tr(l, "venus des campagnes", "from campaigns"),
         pts(&|m| m.paid),
-    ));
+    ))
+}
+
+pub(crate) fn audience(months: &[AudienceMonth], l: Locale) -> Vec<Block> {
+    let chart = audience_chart(months, l);
     vec![
         heading(tr(l, "L'audience au fil du temps", "Audience over time")),
         Block::Chart {
@@ -432,9 +441,11 @@ pub(crate) fn audience(months: &[AudienceMonth], l: Locale) -> Vec<Block> {
     ]
 }
 
-pub(crate) fn retention(c: &Cohorts, l: Locale) -> Vec<Block> {
+/// Retention curves, campaigns pooled against organic: the report's
+/// chart, also drawn by the dashboard.
+pub fn retention_chart(c: &Cohorts, l: Locale) -> LineChart {
     let (paid, organic) = retention_curves(c);
-    let mut chart = LineChart::new(
+    let chart = LineChart::new(
         tr(
             l,
             "Rétention : campagnes et organique",
@@ -449,9 +460,13 @@ pub(crate) fn retention(c: &Cohorts, l: Locale) -> Vec<Block> {
             ValueFormat::Percent { decimals: 0 },
         ),
     );
-    chart = chart
+    chart
         .series(LineSeries::new(tr(l, "campagnes", "campaigns"), paid))
-        .series(LineSeries::new(tr(l, "organique", "organic"), organic));
+        .series(LineSeries::new(tr(l, "organique", "organic"), organic))
+}
+
+pub(crate) fn retention(c: &Cohorts, l: Locale) -> Vec<Block> {
+    let chart = retention_chart(c, l);
     vec![
         heading(tr(l, "Qui reste ?", "Who stays?")),
         Block::Chart {
@@ -583,6 +598,34 @@ pub(crate) fn fake_engagement(input: &ReportInput, l: Locale) -> Vec<Block> {
     out
 }
 
+/// The best amplifiers' reshares and the engagement they brought: the
+/// report's chart, also drawn by the dashboard.
+pub fn amplifiers_chart(top: &[Amplifier], l: Locale) -> BarChart {
+    let mut chart = BarChart::new(
+        tr(
+            l,
+            "Partages de vos publications et engagement qu'ils ont apporté",
+            "Reshares of your posts and the engagement they brought",
+        ),
+        top.iter().map(|a| a.name.clone()).collect(),
+        Axis::new(
+            tr(l, "nombre", "count"),
+            ValueFormat::Number { decimals: 0 },
+        ),
+    )
+    .series(BarSeries::new(
+        tr(l, "partages", "reshares"),
+        top.iter().map(|a| a.reshares as f64).collect(),
+    ))
+    .series(BarSeries::new(
+        tr(l, "engagement via", "engagement via"),
+        top.iter().map(|a| a.engagement_via as f64).collect(),
+    ))
+    .horizontal();
+    chart.size.height = 120 + 36 * top.len() as u32;
+    chart
+}
+
 /// Top amplifiers, as `levain amplifiers` ranks them; `Err` says why
 /// there are none.
 pub fn amplifiers(list: Result<&[Amplifier], &str>, l: Locale) -> Vec<Block> {
@@ -617,28 +660,7 @@ pub fn amplifiers(list: Result<&[Amplifier], &str>, l: Locale) -> Vec<Block> {
         }
     };
     let top = &list[..list.len().min(10)];
-    let mut chart = BarChart::new(
-        tr(
-            l,
-            "Partages de vos publications et engagement qu'ils ont apporté",
-            "Reshares of your posts and the engagement they brought",
-        ),
-        top.iter().map(|a| a.name.clone()).collect(),
-        Axis::new(
-            tr(l, "nombre", "count"),
-            ValueFormat::Number { decimals: 0 },
-        ),
-    )
-    .series(BarSeries::new(
-        tr(l, "partages", "reshares"),
-        top.iter().map(|a| a.reshares as f64).collect(),
-    ))
-    .series(BarSeries::new(
-        tr(l, "engagement via", "engagement via"),
-        top.iter().map(|a| a.engagement_via as f64).collect(),
-    ))
-    .horizontal();
-    chart.size.height = 120 + 36 * top.len() as u32;
+    let chart = amplifiers_chart(top, l);
     out.push(Block::Chart {
         svg: chart.to_svg(l),
         caption: tr(
@@ -676,36 +698,9 @@ pub fn amplifiers(list: Result<&[Amplifier], &str>, l: Locale) -> Vec<Block> {
     out
 }
 
-/// Venue gaps, topic × venue, as `levain venues` ranks them; `Err` says why
-/// there are none.
-pub fn venue_gaps(gaps: Result<&[VenueGap], &str>, l: Locale) -> Vec<Block> {
-    let mut out = vec![heading(tr(l, "Où vous manquez", "Venue gaps"))];
-    let what = tr(
-        l,
-        "Les sujets discutés dans un lieu (forum, sous-reddit, mot-dièse, blog) où vous êtes peu présent.",
-        "Topics discussed in a venue (forum, subreddit, hashtag, blog) where you are rarely present.",
-    );
-    let gaps = match gaps {
-        Ok(g) if !g.is_empty() => g,
-        Ok(_) => {
-            out.push(Block::NotComputed {
-                what,
-                how: tr(
-                    l,
-                    "Aucun sujet n'est assez discuté ailleurs : importez des forums ou des sous-reddits (levain import) ou définissez vos sujets (levain topic add).",
-                    "No topic is discussed enough elsewhere: import forums or subreddits (levain import) or define your topics (levain topic add).",
-                ),
-            });
-            return out;
-        }
-        Err(why) => {
-            out.push(Block::NotComputed {
-                what,
-                how: why.to_owned(),
-            });
-            return out;
-        }
-    };
+/// Opportunity by topic and venue, best cells first: the report's
+/// heatmap, also drawn by the dashboard.
+pub fn venues_chart(gaps: &[VenueGap], l: Locale) -> Heatmap {
     // The heatmap shows the best cells' topics and venues, best first.
     let mut topics: Vec<String> = Vec::new();
     let mut venues: Vec<String> = Vec::new();
@@ -743,6 +738,40 @@ pub fn venue_gaps(gaps: Result<&[VenueGap], &str>, l: Locale) -> Vec<Block> {
     );
     chart.row_title = tr(l, "sujet", "topic");
     chart.column_title = tr(l, "lieu", "venue");
+    chart
+}
+
+/// Venue gaps, topic × venue, as `levain venues` ranks them; `Err` says why
+/// there are none.
+pub fn venue_gaps(gaps: Result<&[VenueGap], &str>, l: Locale) -> Vec<Block> {
+    let mut out = vec![heading(tr(l, "Où vous manquez", "Venue gaps"))];
+    let what = tr(
+        l,
+        "Les sujets discutés dans un lieu (forum, sous-reddit, mot-dièse, blog) où vous êtes peu présent.",
+        "Topics discussed in a venue (forum, subreddit, hashtag, blog) where you are rarely present.",
+    );
+    let gaps = match gaps {
+        Ok(g) if !g.is_empty() => g,
+        Ok(_) => {
+            out.push(Block::NotComputed {
+                what,
+                how: tr(
+                    l,
+                    "Aucun sujet n'est assez discuté ailleurs : importez des forums ou des sous-reddits (levain import) ou définissez vos sujets (levain topic add).",
+                    "No topic is discussed enough elsewhere: import forums or subreddits (levain import) or define your topics (levain topic add).",
+                ),
+            });
+            return out;
+        }
+        Err(why) => {
+            out.push(Block::NotComputed {
+                what,
+                how: why.to_owned(),
+            });
+            return out;
+        }
+    };
+    let chart = venues_chart(gaps, l);
     out.push(Block::Chart {
         svg: chart.to_svg(l),
         caption: tr(
@@ -777,22 +806,9 @@ pub fn venue_gaps(gaps: Result<&[VenueGap], &str>, l: Locale) -> Vec<Block> {
     out
 }
 
-pub(crate) fn projection(input: &ReportInput, l: Locale) -> Vec<Block> {
-    let mut out = vec![heading(tr(l, "Projections", "Projections"))];
-    let p = match &input.projection {
-        Ok(p) => p,
-        Err(why) => {
-            out.push(Block::NotComputed {
-                what: tr(
-                    l,
-                    "L'audience des mois à venir selon trois scénarios de budget.",
-                    "The audience in the months ahead under three budget scenarios.",
-                ),
-                how: why.clone(),
-            });
-            return out;
-        }
-    };
+/// The audience months ahead by scenario, with 10–90 % bands: the
+/// report's chart, also drawn by the dashboard.
+pub fn projection_chart(p: &Projection, l: Locale) -> LineChart {
     let mut chart = LineChart::new(
         tr(
             l,
@@ -829,6 +845,26 @@ pub(crate) fn projection(input: &ReportInput, l: Locale) -> Vec<Block> {
             ),
         );
     }
+    chart
+}
+
+pub(crate) fn projection(input: &ReportInput, l: Locale) -> Vec<Block> {
+    let mut out = vec![heading(tr(l, "Projections", "Projections"))];
+    let p = match &input.projection {
+        Ok(p) => p,
+        Err(why) => {
+            out.push(Block::NotComputed {
+                what: tr(
+                    l,
+                    "L'audience des mois à venir selon trois scénarios de budget.",
+                    "The audience in the months ahead under three budget scenarios.",
+                ),
+                how: why.clone(),
+            });
+            return out;
+        }
+    };
+    let chart = projection_chart(p, l);
     out.push(Block::Chart {
         svg: chart.to_svg(l),
         caption: tr(
