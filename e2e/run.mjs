@@ -2,7 +2,7 @@
 // Run by crates/cli/tests/integration/serve.rs against a running
 // `levain serve` (BASE_URL); screenshots go to ARTIFACTS (git-ignored).
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 
@@ -10,6 +10,8 @@ const BASE = process.env.BASE_URL || "http://127.0.0.1:8080";
 const ART = process.env.ARTIFACTS || new URL("./artifacts", import.meta.url).pathname;
 const UPLOAD = process.env.UPLOAD_FILE;
 mkdirSync(ART, { recursive: true });
+// Screenshots of an earlier run's failures would mislead.
+for (const f of readdirSync(ART)) if (f.startsWith("failed-")) rmSync(join(ART, f));
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
