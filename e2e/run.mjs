@@ -2,7 +2,7 @@
 // Run by crates/cli/tests/integration/serve.rs against a running
 // `levain serve` (BASE_URL); screenshots go to ARTIFACTS (git-ignored).
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 
@@ -10,6 +10,8 @@ const BASE = process.env.BASE_URL || "http://127.0.0.1:8080";
 const ART = process.env.ARTIFACTS || new URL("./artifacts", import.meta.url).pathname;
 const UPLOAD = process.env.UPLOAD_FILE;
 mkdirSync(ART, { recursive: true });
+// Screenshots of an earlier run's failures would mislead.
+for (const f of readdirSync(ART)) if (f.startsWith("failed-")) rmSync(join(ART, f));
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -18,7 +20,7 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
 const problems = [];
-page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()} (${m.location().url})`); });
 page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
 
 async function open(path) {
@@ -51,7 +53,9 @@ await test("fraud detection runs from the page", async () => {
   await page.waitForSelector("#fraud-summary", { timeout: 120000 });
 });
 
-for (const [path, name] of [["/", "overview"], ["/cohorts", "cohorts"], ["/fraud", "fraud"], ["/roi", "roi"], ["/actions", "actions"], ["/imports", "imports"], ["/?lang=fr", "overview-fr"]]) {
+for (const [path, name] of [["/", "overview"], ["/cohorts", "cohorts"], ["/fraud", "fraud"], ["/roi", "roi"], ["/actions", "actions"],
+  ["/amplifiers", "amplifiers"], ["/venues", "venues"], ["/report", "report"], ["/imports", "imports"], ["/?lang=fr", "overview-fr"],
+  ["/venues?lang=fr", "venues-fr"]]) {
   await test(`page ${name} loads without console errors`, async () => {
     await open(path);
     assert.equal(await page.locator(".error").count(), 0, await page.locator(".error").allTextContents().then((t) => t.join("; ")));
@@ -87,22 +91,65 @@ await test("overturning a verdict changes the overview", async () => {
 
 await test("filters change the charts and stay in the URL", async () => {
   await open("/");
-  const points = () => page.getAttribute('figure[data-chart="engagement"] polyline', "points");
-  await page.waitForSelector('figure[data-chart="engagement"] polyline');
+  // The data lines levain-charts draws (solid lines are one polyline each).
+  const chart = 'figure[data-chart="engagement"] svg';
+  const points = () => page.locator(chart + " polyline").evaluateAll((ls) => ls.map((l) => l.getAttribute("points")).join("|"));
+  await page.waitForSelector(chart);
   const all = await points();
+  assert.ok(all.length > 0, "the chart has lines");
   await page.fill('#filters input[name="from"]', "2023-02-01");
   await page.waitForURL(/from=2023-02-01/);
   await page.waitForSelector("#page[data-ready]");
-  await page.waitForSelector('figure[data-chart="engagement"] polyline');
+  await page.waitForSelector(chart);
   const cut = await points();
   assert.notEqual(cut, all, "the chart was redrawn for the period");
   await page.reload();
-  await page.waitForSelector('figure[data-chart="engagement"] polyline');
+  await page.waitForSelector("#page[data-ready]");
+  await page.waitForSelector(chart);
   assert.equal(await page.inputValue('#filters input[name="from"]'), "2023-02-01");
   assert.equal(await points(), cut);
   // The filter follows to the other pages.
   await page.click('nav a[href^="/cohorts"]');
   await page.waitForURL(/\/cohorts\?.*from=2023-02-01/);
+});
+
+await test("amplifiers follow the chosen topic", async () => {
+  await open("/amplifiers");
+  await page.waitForSelector('figure[data-chart="amplifiers"] svg');
+  const options = await page.locator("#topic option").evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.ok(options.length > 0, "topics are offered");
+  const all = await page.textContent("#amplifiers-table");
+  await page.selectOption("#topic", options[0]);
+  await page.waitForURL((u) => new URL(u).searchParams.get("topic") === options[0]);
+  await page.waitForSelector("#page[data-ready]");
+  await page.waitForSelector('figure[data-chart="amplifiers"] svg');
+  assert.equal(await page.inputValue("#topic"), options[0]);
+  const one = await page.textContent("#amplifiers-table");
+  assert.notEqual(one, all, "the ranking changed with the topic");
+  assert.ok(await page.locator("#suggestions li").count() > 0, "suggestions are listed");
+  await page.screenshot({ path: join(ART, "amplifiers-topic.png"), fullPage: true });
+});
+
+await test("venue gaps show a matrix", async () => {
+  await open("/venues");
+  await page.waitForSelector('figure[data-chart="venues"] svg');
+  assert.ok(await page.locator("#gaps tbody tr").count() > 0, "gaps are listed");
+});
+
+await test("report downloads in French and English, HTML and PDF", async () => {
+  await open("/report?channel=bluesky");
+  const links = await page.locator("#report-links a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  assert.equal(links.length, 4);
+  for (const href of links) {
+    assert.match(href, /channel=bluesky/, "the filters follow the link");
+    const r = await page.request.get(BASE + href);
+    assert.equal(r.status(), 200, href);
+    const body = await r.body();
+    if (/format=pdf/.test(href)) assert.equal(body.subarray(0, 5).toString(), "%PDF-", href);
+    else assert.match(body.toString(), /lang=\"(fr|en)\"/, href);
+  }
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click('#report-links a[data-lang="fr"][data-format="pdf"]')]);
+  assert.equal(download.suggestedFilename(), "levain-report-fr.pdf");
 });
 
 await test("post texts render as text", async () => {

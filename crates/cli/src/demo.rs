@@ -384,7 +384,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-    let subject = crate::report::Subject {
+    let subject = levain_report::Subject {
         own: &own,
         topics: &topics,
         settings: &settings,

@@ -1,14 +1,11 @@
 //! `levain report`: the document for the boss, HTML or PDF, French or English.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use levain_analytics::Filters;
-use levain_analytics::roi::OrganicCost;
-use levain_analytics::settings::Weights;
-use levain_report::{Format, Locale};
+use levain_report::{Format, Locale, Subject};
 use levain_store::Store;
 use levain_store::query::Engine;
 
@@ -26,14 +23,6 @@ pub struct ReportArgs {
     filters: FilterArgs,
 }
 
-/// Whose report: the own accounts, their topics (`levain topic add`) and
-/// `levain config`'s settings (quality weights, organic cost).
-pub struct Subject<'a> {
-    pub own: &'a [String],
-    pub topics: &'a BTreeMap<String, Vec<String>>,
-    pub settings: &'a BTreeMap<String, String>,
-}
-
 /// Gathers the analyses and writes the report to `out`.
 pub fn write_report(
     engine: &Engine,
@@ -49,23 +38,7 @@ pub fn write_report(
             out.display()
         );
     };
-    let weights = Weights::from_settings(subject.settings);
-    let cost = OrganicCost::from_settings(subject.settings);
-    let input = levain_report::gather(
-        engine,
-        subject.own,
-        subject.topics,
-        filters,
-        &weights,
-        cost,
-        progress,
-    )?;
-    progress("writing");
-    let doc = levain_report::build(&input, lang);
-    let bytes = match format {
-        Format::Html => levain_report::html::render(&doc).into_bytes(),
-        Format::Pdf => levain_report::pdf::render(&doc)?,
-    };
+    let bytes = levain_report::report(engine, subject, filters, lang, format, progress)?;
     std::fs::write(out, bytes).with_context(|| format!("could not write `{}`", out.display()))?;
     Ok(())
 }

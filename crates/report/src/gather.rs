@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use levain_analytics::amplifiers::{AmplifierOptions, amplifiers};
 use levain_analytics::cadence::cadence;
 use levain_analytics::campaigns;
-use levain_analytics::cohorts::{CohortBy, acquisitions, cohorts};
+use levain_analytics::cohorts::{CohortBy, Cohorts, acquisitions, cohorts};
 use levain_analytics::engagement::engagement;
 use levain_analytics::project::project;
 use levain_analytics::roi::{OrganicCost, roi};
@@ -53,6 +53,60 @@ pub fn gather(
     };
     progress("cohorts");
     let retention = cohorts(engine, own, filters, 30, CohortBy::Source)?;
+    let Audience {
+        from,
+        to,
+        months: audience,
+    } = audience(engine, own, filters, &retention)?;
+    progress("cadence");
+    let cad = cadence(engine, own, filters, "UTC", 3)?;
+    progress("amplifiers");
+    let amps = amplifiers(
+        engine,
+        own,
+        filters,
+        &AmplifierOptions {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .map(|a| a.accounts.into_iter().map(Amplifier::from).collect())
+    .map_err(|e| e.to_string());
+    progress("venues");
+    let gaps = venues(engine, own, topics, filters, &TopicOptions::default())
+        .map(|v| v.gaps.into_iter().take(20).map(VenueGap::from).collect())
+        .map_err(|e| e.to_string());
+    Ok(ReportInput {
+        from,
+        to,
+        roi,
+        projection,
+        engagement: eng,
+        engagement_without_suspicious,
+        retention,
+        audience,
+        cadence: cad,
+        amplifiers: amps,
+        venue_gaps: gaps,
+    })
+}
+
+/// The audience at each month's end by source, and the period it covers.
+pub struct Audience {
+    /// First and last day covered (the filters, else the data).
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub months: Vec<AudienceMonth>,
+}
+
+/// Followers still following at each month's end, paid or organic, up to
+/// the data's end as `retention` (the 30-day cohorts) saw it.
+pub fn audience(
+    engine: &Engine,
+    own: &[String],
+    filters: &Filters,
+    retention: &Cohorts,
+) -> Result<Audience> {
     let data_end = retention
         .data_end
         .as_deref()
@@ -65,7 +119,7 @@ pub fn gather(
     let acq = acquisitions(engine, own, filters)?;
     let camps = campaigns::load(engine)?;
     let start = filters.from.or_else(|| acq.iter().map(|a| a.at).min());
-    let mut audience = Vec::new();
+    let mut months = Vec::new();
     if let (Some(s), Some(e)) = (start.and_then(date), end.and_then(date)) {
         let mut m = NaiveDate::from_ymd_opt(s.year(), s.month(), 1).expect("first of a month");
         while m <= e {
@@ -95,62 +149,13 @@ pub fn gather(
                     row.organic += 1;
                 }
             }
-            audience.push(row);
+            months.push(row);
             m = next;
         }
     }
-    progress("cadence");
-    let cad = cadence(engine, own, filters, "UTC", 3)?;
-    progress("amplifiers");
-    let amps = amplifiers(
-        engine,
-        own,
-        filters,
-        &AmplifierOptions {
-            limit: 10,
-            ..Default::default()
-        },
-    )
-    .map(|a| {
-        a.accounts
-            .into_iter()
-            .map(|a| Amplifier {
-                name: a.handle.unwrap_or(a.account),
-                score: a.score,
-                reshares: a.reshares,
-                engagement_via: a.downstream,
-                flagged: a.flagged,
-            })
-            .collect()
-    })
-    .map_err(|e| e.to_string());
-    progress("venues");
-    let gaps = venues(engine, own, topics, filters, &TopicOptions::default())
-        .map(|v| {
-            v.gaps
-                .into_iter()
-                .take(20)
-                .map(|g| VenueGap {
-                    topic: g.topic,
-                    venue: g.venue,
-                    opportunity: g.opportunity,
-                    authors: g.authors,
-                    share_of_voice: g.share_of_voice,
-                })
-                .collect()
-        })
-        .map_err(|e| e.to_string());
-    Ok(ReportInput {
+    Ok(Audience {
         from: start.and_then(date),
         to: end.and_then(date),
-        roi,
-        projection,
-        engagement: eng,
-        engagement_without_suspicious,
-        retention,
-        audience,
-        cadence: cad,
-        amplifiers: amps,
-        venue_gaps: gaps,
+        months,
     })
 }

@@ -69,3 +69,27 @@ pub struct ReportInput {
     /// `Err` holds why the venue gaps could not be computed.
     pub venue_gaps: Result<Vec<VenueGap>, String>,
 }
+
+impl From<levain_analytics::amplifiers::Amplifier> for Amplifier {
+    fn from(a: levain_analytics::amplifiers::Amplifier) -> Amplifier {
+        Amplifier {
+            name: a.handle.unwrap_or(a.account),
+            score: a.score,
+            reshares: a.reshares,
+            engagement_via: a.downstream,
+            flagged: a.flagged,
+        }
+    }
+}
+
+impl From<levain_analytics::venues::Gap> for VenueGap {
+    fn from(g: levain_analytics::venues::Gap) -> VenueGap {
+        VenueGap {
+            topic: g.topic,
+            venue: g.venue,
+            opportunity: g.opportunity,
+            authors: g.authors,
+            share_of_voice: g.share_of_voice,
+        }
+    }
+}

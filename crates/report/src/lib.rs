@@ -23,10 +23,13 @@ pub mod pdf;
 mod sections;
 
 pub use doc::{Block, Document, Table};
-pub use gather::gather;
+pub use gather::{Audience, audience, gather};
 pub use input::{Amplifier, AudienceMonth, ReportInput, VenueGap};
 pub use levain_charts::Locale;
-pub use sections::{amplifiers, venue_gaps};
+pub use sections::{
+    amplifiers, amplifiers_chart, audience_chart, projection_chart, retention_chart, venue_gaps,
+    venues_chart,
+};
 
 use sections::tr;
 
@@ -55,6 +58,46 @@ pub enum ReportError {
     Analytics(#[from] levain_analytics::AnalyticsError),
     #[error("could not write the PDF: {0}")]
     Pdf(String),
+}
+
+/// Whose report: the own accounts, their topics (`levain topic add`) and
+/// `levain config`'s settings (quality weights, organic cost).
+pub struct Subject<'a> {
+    pub own: &'a [String],
+    pub topics: &'a std::collections::BTreeMap<String, Vec<String>>,
+    pub settings: &'a std::collections::BTreeMap<String, String>,
+}
+
+/// The whole report over one store snapshot, as the bytes of `format`:
+/// gathers the analyses, builds the document and renders it; `progress` is
+/// told each step's name. `levain report` and the server's
+/// `/api/v1/report` both call this.
+pub fn report(
+    engine: &levain_store::query::Engine,
+    subject: &Subject,
+    filters: &levain_analytics::Filters,
+    lang: Locale,
+    format: Format,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Vec<u8>, ReportError> {
+    let settings = subject.settings;
+    let weights = levain_analytics::settings::Weights::from_settings(settings);
+    let cost = levain_analytics::roi::OrganicCost::from_settings(settings);
+    let input = gather(
+        engine,
+        subject.own,
+        subject.topics,
+        filters,
+        &weights,
+        cost,
+        progress,
+    )?;
+    progress("writing");
+    let doc = build(&input, lang);
+    Ok(match format {
+        Format::Html => html::render(&doc).into_bytes(),
+        Format::Pdf => pdf::render(&doc)?,
+    })
 }
 
 /// The report's blocks, in reading order.

@@ -403,14 +403,16 @@ fn retention_curves(c: &Cohorts) -> (Curve, Curve) {
     (curve(paid), curve(organic))
 }
 
-pub(crate) fn audience(months: &[AudienceMonth], l: Locale) -> Vec<Block> {
+/// Followers at each month's end by source: the report's chart, also
+/// drawn by the dashboard.
+pub fn audience_chart(months: &[AudienceMonth], l: Locale) -> LineChart {
     let pts = |f: &dyn Fn(&AudienceMonth) -> u64| {
         months
             .iter()
             .map(|m| (day_number(m.month_end), f(m) as f64))
             .collect::<Vec<_>>()
     };
-    let chart = LineChart::new(
+    LineChart::new(
         tr(l, "Audience par source", "Audience by source"),
         Axis::new(tr(l, "mois", "month"), ValueFormat::Month),
         Axis::new(
@@ -429,7 +431,11 @@ pub(crate) fn audience(months: &[AudienceMonth], l: Locale) -> Vec<Block> {
     .series(LineSeries::new(
         tr(l, "venus des campagnes", "from campaigns"),
         pts(&|m| m.paid),
-    ));
+    ))
+}
+
+pub(crate) fn audience(months: &[AudienceMonth], l: Locale) -> Vec<Block> {
+    let chart = audience_chart(months, l);
     vec![
         heading(tr(l, "L'audience au fil du temps", "Audience over time")),
         Block::Chart {
@@ -443,9 +449,11 @@ pub(crate) fn audience(months: &[AudienceMonth], l: Locale) -> Vec<Block> {
     ]
 }
 
-pub(crate) fn retention(c: &Cohorts, l: Locale) -> Vec<Block> {
+/// Retention curves, campaigns pooled against organic: the report's
+/// chart, also drawn by the dashboard.
+pub fn retention_chart(c: &Cohorts, l: Locale) -> LineChart {
     let (paid, organic) = retention_curves(c);
-    let mut chart = LineChart::new(
+    let chart = LineChart::new(
         tr(
             l,
             "Rétention : campagnes et organique",
@@ -460,9 +468,13 @@ pub(crate) fn retention(c: &Cohorts, l: Locale) -> Vec<Block> {
             ValueFormat::Percent { decimals: 0 },
         ),
     );
-    chart = chart
+    chart
         .series(LineSeries::new(tr(l, "campagnes", "campaigns"), paid))
-        .series(LineSeries::new(tr(l, "organique", "organic"), organic));
+        .series(LineSeries::new(tr(l, "organique", "organic"), organic))
+}
+
+pub(crate) fn retention(c: &Cohorts, l: Locale) -> Vec<Block> {
+    let chart = retention_chart(c, l);
     vec![
         heading(tr(l, "Qui reste ?", "Who stays?")),
         Block::Chart {
@@ -608,27 +620,9 @@ fn available<'a, T>(
     None
 }
 
-/// Top amplifiers, as `levain amplifiers` ranks them; `Err` says why
-/// there are none.
-pub fn amplifiers(list: Result<&[Amplifier], &str>, l: Locale) -> Vec<Block> {
-    let mut out = vec![heading(tr(l, "Vos meilleurs relais", "Top amplifiers"))];
-    let Some(list) = available(
-        list,
-        tr(
-            l,
-            "Les comptes qui diffusent le plus vos publications, et l'engagement qui passe par eux.",
-            "The accounts that spread your posts most, and the engagement that comes through them.",
-        ),
-        tr(
-            l,
-            "Personne n'a encore partagé ni cité vos publications sur la période.",
-            "Nobody reshared or quoted your posts in this period.",
-        ),
-        &mut out,
-    ) else {
-        return out;
-    };
-    let top = &list[..list.len().min(10)];
+/// The best amplifiers' reshares and the engagement they brought: the
+/// report's chart, also drawn by the dashboard.
+pub fn amplifiers_chart(top: &[Amplifier], l: Locale) -> BarChart {
     let mut chart = BarChart::new(
         tr(
             l,
@@ -651,6 +645,31 @@ pub fn amplifiers(list: Result<&[Amplifier], &str>, l: Locale) -> Vec<Block> {
     ))
     .horizontal();
     chart.size.height = 120 + 36 * top.len() as u32;
+    chart
+}
+
+/// Top amplifiers, as `levain amplifiers` ranks them; `Err` says why
+/// there are none.
+pub fn amplifiers(list: Result<&[Amplifier], &str>, l: Locale) -> Vec<Block> {
+    let mut out = vec![heading(tr(l, "Vos meilleurs relais", "Top amplifiers"))];
+    let Some(list) = available(
+        list,
+        tr(
+            l,
+            "Les comptes qui diffusent le plus vos publications, et l'engagement qui passe par eux.",
+            "The accounts that spread your posts most, and the engagement that comes through them.",
+        ),
+        tr(
+            l,
+            "Personne n'a encore partagé ni cité vos publications sur la période.",
+            "Nobody reshared or quoted your posts in this period.",
+        ),
+        &mut out,
+    ) else {
+        return out;
+    };
+    let top = &list[..list.len().min(10)];
+    let chart = amplifiers_chart(top, l);
     out.push(Block::Chart {
         svg: chart.to_svg(l),
         caption: tr(
@@ -688,26 +707,9 @@ pub fn amplifiers(list: Result<&[Amplifier], &str>, l: Locale) -> Vec<Block> {
     out
 }
 
-/// Venue gaps, topic × venue, as `levain venues` ranks them; `Err` says why
-/// there are none.
-pub fn venue_gaps(gaps: Result<&[VenueGap], &str>, l: Locale) -> Vec<Block> {
-    let mut out = vec![heading(tr(l, "Où vous manquez", "Venue gaps"))];
-    let Some(gaps) = available(
-        gaps,
-        tr(
-            l,
-            "Les sujets discutés dans un lieu (forum, sous-reddit, mot-dièse, blog) où vous êtes peu présent.",
-            "Topics discussed in a venue (forum, subreddit, hashtag, blog) where you are rarely present.",
-        ),
-        tr(
-            l,
-            "Aucun sujet n'est assez discuté ailleurs : importez des forums ou des sous-reddits (levain import) ou définissez vos sujets (levain topic add).",
-            "No topic is discussed enough elsewhere: import forums or subreddits (levain import) or define your topics (levain topic add).",
-        ),
-        &mut out,
-    ) else {
-        return out;
-    };
+/// Opportunity by topic and venue, best cells first: the report's
+/// heatmap, also drawn by the dashboard.
+pub fn venues_chart(gaps: &[VenueGap], l: Locale) -> Heatmap {
     // The heatmap shows the best cells' topics and venues, best first.
     let mut topics: Vec<String> = Vec::new();
     let mut venues: Vec<String> = Vec::new();
@@ -745,6 +747,30 @@ pub fn venue_gaps(gaps: Result<&[VenueGap], &str>, l: Locale) -> Vec<Block> {
     );
     chart.row_title = tr(l, "sujet", "topic");
     chart.column_title = tr(l, "lieu", "venue");
+    chart
+}
+
+/// Venue gaps, topic × venue, as `levain venues` ranks them; `Err` says why
+/// there are none.
+pub fn venue_gaps(gaps: Result<&[VenueGap], &str>, l: Locale) -> Vec<Block> {
+    let mut out = vec![heading(tr(l, "Où vous manquez", "Venue gaps"))];
+    let Some(gaps) = available(
+        gaps,
+        tr(
+            l,
+            "Les sujets discutés dans un lieu (forum, sous-reddit, mot-dièse, blog) où vous êtes peu présent.",
+            "Topics discussed in a venue (forum, subreddit, hashtag, blog) where you are rarely present.",
+        ),
+        tr(
+            l,
+            "Aucun sujet n'est assez discuté ailleurs : importez des forums ou des sous-reddits (levain import) ou définissez vos sujets (levain topic add).",
+            "No topic is discussed enough elsewhere: import forums or subreddits (levain import) or define your topics (levain topic add).",
+        ),
+        &mut out,
+    ) else {
+        return out;
+    };
+    let chart = venues_chart(gaps, l);
     out.push(Block::Chart {
         svg: chart.to_svg(l),
         caption: tr(
@@ -779,22 +805,9 @@ pub fn venue_gaps(gaps: Result<&[VenueGap], &str>, l: Locale) -> Vec<Block> {
     out
 }
 
-pub(crate) fn projection(input: &ReportInput, l: Locale) -> Vec<Block> {
-    let mut out = vec![heading(tr(l, "Projections", "Projections"))];
-    let p = match &input.projection {
-        Ok(p) => p,
-        Err(why) => {
-            out.push(Block::NotComputed {
-                what: tr(
-                    l,
-                    "L'audience des mois à venir selon trois scénarios de budget.",
-                    "The audience in the months ahead under three budget scenarios.",
-                ),
-                how: why.clone(),
-            });
-            return out;
-        }
-    };
+/// The audience months ahead by scenario, with 10–90 % bands: the
+/// report's chart, also drawn by the dashboard.
+pub fn projection_chart(p: &Projection, l: Locale) -> LineChart {
     let mut chart = LineChart::new(
         tr(
             l,
@@ -831,6 +844,26 @@ pub(crate) fn projection(input: &ReportInput, l: Locale) -> Vec<Block> {
             ),
         );
     }
+    chart
+}
+
+pub(crate) fn projection(input: &ReportInput, l: Locale) -> Vec<Block> {
+    let mut out = vec![heading(tr(l, "Projections", "Projections"))];
+    let p = match &input.projection {
+        Ok(p) => p,
+        Err(why) => {
+            out.push(Block::NotComputed {
+                what: tr(
+                    l,
+                    "L'audience des mois à venir selon trois scénarios de budget.",
+                    "The audience in the months ahead under three budget scenarios.",
+                ),
+                how: why.clone(),
+            });
+            return out;
+        }
+    };
+    let chart = projection_chart(p, l);
     out.push(Block::Chart {
         svg: chart.to_svg(l),
         caption: tr(

@@ -24,6 +24,13 @@ const T = {
     state: "state", token_needed: "This server needs its token.", token: "Token", save: "Save",
     error: "Error", summary_of: "of", judged: "accounts judged", not_run: "The detection has not run yet.",
     total_posts: "posts", unanswered: "unanswered",
+    amplifiers: "Amplifiers", venues: "Venues", report: "Report", topic: "Topic", all_topics: "all topics",
+    account: "account", reshares: "reshares", downstream: "engagement via", per_reshare: "per reshare",
+    flagged: "flagged", suggestions: "Whom to engage next", venue: "venue", channel_col: "channel",
+    authors: "authors", share_of_voice: "your share of voice", growth: "growth", opportunity: "opportunity",
+    no_gaps: "No venue discusses your topics yet: import Reddit, forum or hashtag data first.",
+    report_intro: "The report for your boss, with the filters above: what the money bought, who stays, what comes next.",
+    french: "French", english: "English",
   },
   fr: {
     overview: "Vue d'ensemble", cohorts: "Cohortes", fraud: "Revue de fraude", roi: "ROI et projection",
@@ -45,12 +52,20 @@ const T = {
     state: "état", token_needed: "Ce serveur demande son jeton.", token: "Jeton", save: "Enregistrer",
     error: "Erreur", summary_of: "sur", judged: "comptes jugés", not_run: "La détection n'a pas encore tourné.",
     total_posts: "posts", unanswered: "sans réponse",
+    amplifiers: "Relais", venues: "Lieux", report: "Rapport", topic: "Sujet", all_topics: "tous les sujets",
+    account: "compte", reshares: "partages", downstream: "engagement via", per_reshare: "par partage",
+    flagged: "signalé", suggestions: "Qui contacter ensuite", venue: "lieu", channel_col: "canal",
+    authors: "auteurs", share_of_voice: "votre part de voix", growth: "croissance", opportunity: "opportunité",
+    no_gaps: "Aucun lieu ne discute encore de vos sujets : importez d'abord des données Reddit, forum ou mots-dièse.",
+    report_intro: "Le rapport pour votre direction, avec les filtres ci-dessus : ce que l'argent a acheté, qui reste, ce qui vient.",
+    french: "Français", english: "Anglais",
   },
 };
 
 const PAGES = [
   ["/", "overview"], ["/cohorts", "cohorts"], ["/fraud", "fraud"],
-  ["/roi", "roi"], ["/actions", "actions"], ["/imports", "imports"],
+  ["/roi", "roi"], ["/actions", "actions"], ["/amplifiers", "amplifiers"], ["/venues", "venues"],
+  ["/report", "report"], ["/imports", "imports"],
 ];
 const FILTER_KEYS = ["from", "to", "channel", "exclude_suspicious"];
 
@@ -129,11 +144,15 @@ async function post(path, body) {
 async function chart(name, extra) {
   const box = el("figure", { class: "chart", "data-chart": name });
   const p = filterParams(Object.assign({ lang: lang() }, extra || {}));
-  api("charts/" + name + ".svg", p).then((text) => {
+  // Awaited, so a page is ready (data-ready) only with its charts in.
+  try {
+    const text = await api("charts/" + name + ".svg", p);
     const doc = new DOMParser().parseFromString(text, "image/svg+xml");
     const svg = doc.documentElement;
     if (svg && svg.nodeName === "svg") box.append(document.importNode(svg, true));
-  }).catch((e) => box.append(errorBox(e)));
+  } catch (e) {
+    box.append(errorBox(e));
+  }
   return box;
 }
 
@@ -211,13 +230,10 @@ async function fraud(main) {
     },
   }, t("run_fraud"));
   main.append(runButton);
-  let r;
-  try {
-    r = await api("fraud", new URLSearchParams({ suspicious: "true", limit: "300" }));
-  } catch (e) {
-    if (e.status === 409) { main.append(el("p", {}, t("not_run"))); return; }
-    throw e;
-  }
+  // Ask the store whether the detection ran rather than draw a 409.
+  const status = await api("status");
+  if (!status.fraud) { main.append(el("p", { id: "fraud-not-run" }, t("not_run"))); return; }
+  const r = await api("fraud", new URLSearchParams({ suspicious: "true", limit: "300" }));
   const s = r.summary;
   main.append(el("p", { id: "fraud-summary" }, fmt(s.suspicious) + " " + t("suspicious") + " " + t("summary_of") + " " + fmt(s.accounts) + " " + t("judged")));
   if (r.stale) main.append(el("p", { class: "warning" }, t("stale")));
@@ -326,7 +342,80 @@ async function imports(main) {
     h.imports.slice().reverse().map((i) => [i.id, i.format, fmt(i.imported), fmt(i.duplicates), fmt(i.rejected), i.complete ? "✓" : "…"])));
 }
 
-const RENDER = { overview, cohorts, fraud, roi, actions, imports };
+function who(a) { return a.handle ? "@" + a.handle : a.account; }
+
+async function amplifiersPage(main) {
+  const here = new URLSearchParams(location.search);
+  const topic = here.get("topic") || "";
+  const topics = await api("topics", filterParams());
+  const select = el("select", {
+    id: "topic", name: "topic", "aria-label": t("topic"), onchange: () => {
+      const q = new URLSearchParams(location.search);
+      if (select.value) q.set("topic", select.value); else q.delete("topic");
+      history.pushState(null, "", location.pathname + (String(q) ? "?" + q : ""));
+      render();
+    },
+  }, el("option", { value: "" }, t("all_topics")),
+  topics.topics.map((x) => el("option", { value: x.name }, x.name + " (" + fmt(x.posts) + ")")));
+  select.value = topic;
+  const extra = topic ? { topic } : {};
+  const r = await api("amplifiers", filterParams(Object.assign({ limit: "30" }, extra)));
+  main.append(
+    el("h1", {}, t("amplifiers")),
+    el("label", {}, t("topic") + " ", select),
+    await chart("amplifiers", extra),
+    table([t("account"), t("score"), t("reshares"), t("downstream"), t("per_reshare"), t("flagged"), t("reasons")],
+      r.accounts.map((a) => [who(a), fmt(a.score), fmt(a.reshares), fmt(a.downstream), fmt(a.per_reshare),
+        a.flagged ? "⚑" : "", el("ul", {}, a.reasons.map((x) => el("li", {}, x)))])));
+  main.lastChild.id = "amplifiers-table";
+  const s = await api("suggest", filterParams({ limit: "20" }));
+  main.append(el("h2", {}, t("suggestions")),
+    s.accounts.length
+      ? el("ol", { id: "suggestions" }, s.accounts.map((a) => el("li", {}, el("strong", {}, who(a)), " ",
+        el("span", { class: "why" }, a.reasons.join(" ")))))
+      : el("p", {}, t("nothing")));
+}
+
+async function venuesPage(main) {
+  const r = await api("venues", filterParams());
+  main.append(el("h1", {}, t("venues")));
+  if (!r.gaps.length) { main.append(el("p", { id: "no-gaps" }, t("no_gaps"))); return; }
+  main.append(await chart("venues"), table(
+    [t("topic"), t("venue"), t("channel_col"), t("total_posts"), t("authors"), t("share_of_voice"), t("growth"), t("opportunity")],
+    r.gaps.slice(0, 40).map((g) => [g.topic, g.venue, g.channel, fmt(g.posts), fmt(g.authors), pct(g.share_of_voice),
+      "×" + fmt(g.growth), fmt(g.opportunity)])));
+  main.lastChild.id = "gaps";
+  main.append(el("p", { class: "note" }, r.method));
+}
+
+async function reportPage(main) {
+  main.append(el("h1", {}, t("report")), el("p", {}, t("report_intro")));
+  const list = el("ul", { id: "report-links" });
+  for (const [code, name] of [["fr", "french"], ["en", "english"]]) {
+    for (const format of ["html", "pdf"]) {
+      const href = "/api/v1/report?" + filterParams({ lang: code, format });
+      const file = "levain-report-" + code + "." + format;
+      // With a token the link cannot carry it: fetch, then save the blob.
+      const a = el("a", {
+        href, download: file, "data-lang": code, "data-format": format, onclick: async (ev) => {
+          const tok = sessionStorage.getItem("levain-token");
+          if (!tok) return;
+          ev.preventDefault();
+          const r = await fetch(href, { headers: headers() });
+          if (!r.ok) { main.append(errorBox(new ApiError(r.status, r.statusText))); return; }
+          const url = URL.createObjectURL(await r.blob());
+          const save = el("a", { href: url, download: file });
+          save.click();
+          setTimeout(() => URL.revokeObjectURL(url), 10000);
+        },
+      }, t(name) + " — " + format.toUpperCase());
+      list.append(el("li", {}, a));
+    }
+  }
+  main.append(list);
+}
+
+const RENDER = { overview, cohorts, fraud, roi, actions, amplifiers: amplifiersPage, venues: venuesPage, report: reportPage, imports };
 
 // ---- chrome: navigation and filters, both in the URL ----
 

@@ -82,7 +82,7 @@ pub const ANALYSES: &[Analysis] = &[
         "overview",
         "The dashboard's overview: engagement by source, audience and acquisitions by month and source, alerts.",
         &[],
-        crate::charts::overview_json,
+        crate::overview::overview_json,
     ),
     a(
         "engagement",
@@ -196,6 +196,36 @@ pub const ANALYSES: &[Analysis] = &[
         "Fake-engagement verdicts with reasons and your marks (`levain fraud --json`, from the stored run).",
         &crate::fraud::PARAMS,
         crate::fraud::report_h,
+    ),
+    a(
+        "amplifiers",
+        "Accounts that spread your posts, best first, optionally on one topic (`levain amplifiers --json`).",
+        crate::discovery::AMPLIFIER_PARAMS,
+        crate::discovery::amplifiers_h,
+    ),
+    a(
+        "suggest",
+        "Whom to engage next: accounts close to your circle, not yet in touch (`levain suggest --json`).",
+        crate::discovery::SUGGEST_PARAMS,
+        crate::discovery::suggest_h,
+    ),
+    a(
+        "topics",
+        "Your topics and those discovered from hashtags, keywords and links (`levain topics --json`).",
+        crate::discovery::DISCOVERY_PARAMS,
+        crate::discovery::topics_h,
+    ),
+    a(
+        "venues",
+        "Where your topics are discussed and you are missing: the topic × venue gaps (`levain venues --json`).",
+        crate::discovery::DISCOVERY_PARAMS,
+        crate::discovery::venues_h,
+    ),
+    plain(
+        "persons",
+        "Accounts of one person across channels (`levain persons --json`; not stored).",
+        &[],
+        crate::discovery::persons_h,
     ),
     plain(
         "settings",
@@ -374,6 +404,7 @@ pub fn routes() -> Router<crate::State> {
     }
     r.route("/api/v1/openapi.json", get(crate::openapi::handler))
         .route("/api/v1/charts/{name}", get(crate::charts::handler))
+        .route("/api/v1/report", get(crate::report::handler))
         .merge(crate::fraud::routes())
 }
 

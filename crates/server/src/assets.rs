@@ -12,9 +12,20 @@ use axum::routing::get;
 const INDEX: &str = include_str!("../assets/index.html");
 const APP_JS: &str = include_str!("../assets/app.js");
 const APP_CSS: &str = include_str!("../assets/app.css");
+const ICON: &str = include_str!("../assets/icon.svg");
 
 /// Dashboard pages; each serves [`INDEX`].
-pub const PAGES: &[&str] = &["/", "/cohorts", "/fraud", "/roi", "/actions", "/imports"];
+pub const PAGES: &[&str] = &[
+    "/",
+    "/cohorts",
+    "/fraud",
+    "/roi",
+    "/actions",
+    "/amplifiers",
+    "/venues",
+    "/report",
+    "/imports",
+];
 
 /// No inline script or style, nothing from elsewhere: user texts that slip
 /// past escaping still cannot run.
@@ -40,6 +51,15 @@ pub fn routes() -> Router<crate::State> {
         .route(
             "/assets/app.css",
             get(|| async { file(APP_CSS, "text/css; charset=utf-8") }),
+        )
+        // Browsers ask for /favicon.ico whatever the page says.
+        .route(
+            "/assets/icon.svg",
+            get(|| async { file(ICON, "image/svg+xml") }),
+        )
+        .route(
+            "/favicon.ico",
+            get(|| async { file(ICON, "image/svg+xml") }),
         );
     for page in PAGES {
         r = r.route(
@@ -53,10 +73,13 @@ pub fn routes() -> Router<crate::State> {
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut r = next.run(request).await;
     let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // A response with its own policy (the report download) keeps it.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -167,9 +167,12 @@ pub fn review(c: &Ctx, q: &Params) -> ApiResult<Review> {
             });
         }
     }
+    // The detection's order, not the marks': a verdict you overturn keeps
+    // its place in the queue (and its page) instead of sinking below every
+    // suspicious account.
     accounts.sort_by(|a, b| {
-        b.suspicious
-            .cmp(&a.suspicious)
+        b.detected
+            .cmp(&a.detected)
             .then(b.score.total_cmp(&a.score))
             .then(a.account.cmp(&b.account))
     });

@@ -2,7 +2,8 @@
 //!
 //! - [`api`]: the analyses under `/api/v1/<name>`, one line each in
 //!   [`api::ANALYSES`] (same JSON as the CLI's `--json`, same filters as
-//!   query parameters), plus the overview, fraud review and charts.
+//!   query parameters), plus the [`overview`], fraud review and
+//!   [`charts`] (the reports' chart code, as SVG).
 //! - [`snapshot`]: what a request reads: the committed manifest, a pool of
 //!   query engines over it, and results cached per manifest generation (every
 //!   commit bumps it, so a cached answer is never stale).
@@ -19,11 +20,14 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod charts;
+pub mod discovery;
 pub mod error;
 pub mod fraud;
 pub mod imports;
 pub mod openapi;
+pub mod overview;
 pub mod params;
+pub mod report;
 pub mod snapshot;
 
 use std::net::SocketAddr;

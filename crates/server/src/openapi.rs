@@ -122,6 +122,41 @@ pub fn document() -> OpenApi {
             ),
         );
     }
+    let mut report = OperationBuilder::new()
+        .summary(Some(
+            "The report for the boss, as `levain report` writes it, to download.",
+        ))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("The report: one self-contained HTML page or a PDF.")
+                .content(
+                    "text/html",
+                    ContentBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .build(),
+                )
+                .content(
+                    "application/pdf",
+                    ContentBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .build(),
+                )
+                .build(),
+        )
+        .response("400", error("A parameter is wrong; `parameter` names it."))
+        .response("401", error("The server needs its token."))
+        .response(
+            "409",
+            error("The store cannot answer yet (no data, no own accounts, no fraud run)."),
+        );
+    for p in FILTERS.iter().chain(crate::report::PARAMS) {
+        report = report.parameter(query(p));
+    }
+    paths = paths.path(
+        "/api/v1/report",
+        PathItem::new(HttpMethod::Get, report.build()),
+    );
     let mark_body = ObjectBuilder::new()
         .schema_type(Type::Object)
         .property("account", ObjectBuilder::new().schema_type(Type::String))

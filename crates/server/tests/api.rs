@@ -179,7 +179,14 @@ async fn every_endpoint_answers_json() {
         let v = ok(&app, &format!("/api/v1/{}", a.name)).await;
         assert!(v.is_object() || v.is_array(), "{}: {v}", a.name);
     }
-    for c in ["audience", "engagement", "retention", "projection"] {
+    for c in [
+        "audience",
+        "engagement",
+        "retention",
+        "projection",
+        "amplifiers",
+        "venues",
+    ] {
         let (s, body, h) = call(
             &app,
             Request::get(format!("/api/v1/charts/{c}.svg?lang=fr"))
@@ -190,10 +197,17 @@ async fn every_endpoint_answers_json() {
         assert_eq!(s, StatusCode::OK, "{c}");
         assert_eq!(h[header::CONTENT_TYPE], "image/svg+xml");
         let svg = String::from_utf8(body).unwrap();
+        // Drawn by the reports' chart code: its `<title>` and French labels.
         assert!(
-            svg.starts_with("<svg") && svg.contains("<circle"),
+            svg.starts_with("<svg") && svg.contains("role=\"img\"") && svg.contains("<title>"),
             "{c}: {svg:.200}"
         );
+        if c != "venues" {
+            assert!(
+                svg.contains("<polyline") || svg.contains("<rect"),
+                "{c} draws data: {svg:.300}"
+            );
+        }
     }
     let doc = ok(&app, "/api/v1/openapi.json").await;
     for a in ANALYSES {
@@ -627,4 +641,196 @@ async fn overturning_a_verdict_changes_the_numbers() {
     )
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+/// Equal JSON, numbers to 1e-9 relative (PageRank sums in no fixed order).
+fn same(got: &Value, want: &Value) {
+    fn walk(a: &Value, b: &Value, at: &str) {
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => {
+                let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+                assert!(
+                    (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0),
+                    "{at}: {x} vs {y}"
+                );
+            }
+            (Value::Array(x), Value::Array(y)) => {
+                assert_eq!(x.len(), y.len(), "{at}: lengths");
+                for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                    walk(x, y, &format!("{at}[{i}]"));
+                }
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                assert_eq!(
+                    x.keys().collect::<Vec<_>>(),
+                    y.keys().collect::<Vec<_>>(),
+                    "{at}: fields"
+                );
+                for (k, v) in x {
+                    walk(v, &y[k], &format!("{at}.{k}"));
+                }
+            }
+            _ => assert_eq!(a, b, "{at}"),
+        }
+    }
+    walk(got, want, "");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discovery_endpoints_give_the_cli_json() {
+    use levain_analytics::amplifiers::{AmplifierOptions, Scope, amplifiers};
+    use levain_analytics::suggest::{SuggestOptions, suggest};
+    use levain_analytics::topics::{TopicOptions, topic_post_keys, topics};
+    let (_d, store, app) = setup(|_| {});
+    let want = direct(&store, |e, own| {
+        let o = AmplifierOptions {
+            limit: 5,
+            ..Default::default()
+        };
+        amplifiers(e, own, &Filters::default(), &o)
+    });
+    same(&ok(&app, "/api/v1/amplifiers?limit=5").await, &want);
+    assert!(
+        !want["accounts"].as_array().unwrap().is_empty(),
+        "{want:.300}"
+    );
+    let want = direct(&store, |e, own| {
+        let o = SuggestOptions {
+            limit: 7,
+            ..Default::default()
+        };
+        suggest(e, own, &Filters::default(), &o)
+    });
+    same(&ok(&app, "/api/v1/suggest?limit=7").await, &want);
+    let want = direct(&store, |e, own| {
+        topics(
+            e,
+            own,
+            &Default::default(),
+            &Filters::default(),
+            &TopicOptions::default(),
+        )
+    });
+    let got = ok(&app, "/api/v1/topics").await;
+    same(&got, &want);
+    // Amplifiers on one topic: the topic's own posts only.
+    let topic = got["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["own_posts_count"].as_u64() > Some(0))
+        .unwrap_or_else(|| panic!("a topic with own posts: {got:.400}"))["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let t2 = topic.clone();
+    let want = direct(&store, move |e, own| {
+        let f = Filters::default();
+        let keys = topic_post_keys(e, own, &Default::default(), &f, &t2)?;
+        let o = AmplifierOptions {
+            limit: 5,
+            scope: Some(Scope {
+                name: t2.clone(),
+                posts: keys.own_posts,
+            }),
+            ..Default::default()
+        };
+        amplifiers(e, own, &f, &o)
+    });
+    let q: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("topic", &topic)
+        .append_pair("limit", "5")
+        .finish();
+    let got = ok(&app, &format!("/api/v1/amplifiers?{q}")).await;
+    same(&got, &want);
+    assert_eq!(got["topic"], topic.as_str());
+    let want = direct(&store, |e, own| {
+        levain_analytics::venues::venues(
+            e,
+            own,
+            &Default::default(),
+            &Filters::default(),
+            &TopicOptions {
+                min_posts: 3,
+                ..Default::default()
+            },
+        )
+    });
+    same(&ok(&app, "/api/v1/venues?min_posts=3").await, &want);
+    let want = direct(&store, |e, own| {
+        levain_analytics::identity::persons(e, own, &[])
+    });
+    same(&ok(&app, "/api/v1/persons").await, &want);
+    for (uri, param) in [
+        ("/api/v1/amplifiers?topic=no-such-topic", "topic"),
+        ("/api/v1/amplifiers?half_life_days=0", "half_life_days"),
+        ("/api/v1/amplifiers?limit=-1", "limit"),
+        ("/api/v1/suggest?circle=0", "circle"),
+        ("/api/v1/topics?min_npmi=2", "min_npmi"),
+        ("/api/v1/venues?min_posts=1", "min_posts"),
+        ("/api/v1/persons?limit=3", "limit"),
+        ("/api/v1/report?format=docx", "format"),
+        ("/api/v1/report?lang=de", "lang"),
+        ("/api/v1/report?from=2024-13-01", "from"),
+    ] {
+        let (s, v) = get(&app, uri).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}: {v}");
+        assert_eq!(v["parameter"], param, "{uri}: {v}");
+        assert!(
+            v["error"].as_str().unwrap().contains(param),
+            "{uri}: the message names {param}: {v}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_report_downloads_in_both_languages_and_formats() {
+    let (_d, _store, app) = setup(|_| {});
+    let fetch = |uri: &'static str| {
+        let app = app.clone();
+        async move { call(&app, Request::get(uri).body(Body::empty()).unwrap()).await }
+    };
+    let (s, body, h) = fetch("/api/v1/report?lang=fr&format=html").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    assert!(
+        h[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("levain-report-fr.html")
+    );
+    let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("script"),
+        "{csp}"
+    );
+    let html = String::from_utf8(body).unwrap();
+    assert!(
+        html.contains("lang=\"fr\"") && html.contains("Communauté"),
+        "{html:.300}"
+    );
+    // The same picture: the dashboard's charts are the report's, byte for byte.
+    for c in ["audience", "retention", "projection", "amplifiers"] {
+        let uri = format!("/api/v1/charts/{c}.svg?lang=fr");
+        let (s, svg, _) = call(&app, Request::get(&uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(s, StatusCode::OK, "{uri}");
+        let svg = String::from_utf8(svg).unwrap();
+        assert!(
+            html.contains(&svg),
+            "the report holds the dashboard's {c} chart"
+        );
+    }
+    let (s, body, _) = fetch("/api/v1/report?lang=en&format=html&channel=bluesky").await;
+    assert_eq!(s, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("what the money bought"), "{html:.300}");
+    let (s, body, h) = fetch("/api/v1/report?lang=en&format=pdf").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "application/pdf");
+    assert!(body.starts_with(b"%PDF-"), "a PDF");
+    assert!(
+        body.len() > 10_000,
+        "a PDF with content: {} bytes",
+        body.len()
+    );
 }

@@ -97,6 +97,9 @@ fn report_renders_html_and_pdf_in_french_and_english() {
         let o = levain(&data, &["config", "set", k, v]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
+    // The fake-engagement section needs the detection's verdicts.
+    let o = levain(&data, &["fraud"]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let roi = json(&data, &["roi", "--json"]);
     let project = json(&data, &["project", "--horizon", "36", "--json"]);
     let sources = roi["sources"].as_array().unwrap();
@@ -219,8 +222,14 @@ fn report_renders_html_and_pdf_in_french_and_english() {
         let img = tempfile::tempdir().unwrap();
         let ink = ink_per_page(&pdf, img.path());
         assert!(ink.len() >= 3, "{lang}: only {} pages", ink.len());
-        for (p, dark) in &ink {
-            assert!(*dark > 500, "{} is blank ({dark} dark pixels)", p.display());
+        for (i, (p, dark)) in ink.iter().enumerate() {
+            // The last page may hold only the end of the appendix (a line or two).
+            let least = if i + 1 == ink.len() { 100 } else { 500 };
+            assert!(
+                *dark > least,
+                "{} is blank ({dark} dark pixels)",
+                p.display()
+            );
         }
         if let Some(out) = &pages_dir {
             std::fs::create_dir_all(out).unwrap();

@@ -146,3 +146,53 @@ fn dashboard_in_a_browser() {
     println!("screenshots in {}", artifacts.display());
     assert!(o.status.success(), "browser tests failed:\n{stdout}");
 }
+
+/// The `schemathesis` command, if installed (`.ci/run` puts it in a venv).
+fn schemathesis() -> Option<String> {
+    let exe = std::env::var("SCHEMATHESIS").unwrap_or_else(|_| "schemathesis".into());
+    let ok = Command::new(&exe)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then_some(exe)
+}
+
+/// `schemathesis` generates requests from `/api/v1/openapi.json` (valid and
+/// invalid parameters, bodies, uploads) against a running server over a
+/// generated store with a fraud run: no answer may be a 5xx.
+#[test]
+fn openapi_fuzzing_finds_no_server_error() {
+    let Some(st) = schemathesis() else {
+        println!(
+            "SKIPPED openapi_fuzzing_finds_no_server_error: schemathesis not found (pip install schemathesis)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    community_with_own(dir.path(), 12, 90);
+    let data = dir.path().join("store");
+    let o = levain(&data, &["fraud", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let port = free_port();
+    let _server = start(&data, port);
+    let base = format!("http://127.0.0.1:{port}");
+    let o = Command::new(&st)
+        .args(["run", &format!("{base}/api/v1/openapi.json")])
+        .args(["--url", &base])
+        .args(["--checks", "not_a_server_error"])
+        .args(["--max-examples", "12", "--seed", "8", "--workers", "2"])
+        .args(["--phases", "examples,coverage,fuzzing"])
+        .args(["--request-timeout", "120", "--no-color"])
+        .args(["--generation-database", "none"])
+        .args(["--suppress-health-check", "all"])
+        .current_dir(dir.path())
+        .output()
+        .expect("schemathesis runs");
+    let out = String::from_utf8_lossy(&o.stdout);
+    println!("{out}");
+    eprintln!("{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "schemathesis found server errors:\n{out}"
+    );
+}
