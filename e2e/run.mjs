@@ -89,6 +89,28 @@ await test("overturning a verdict changes the overview", async () => {
   assert.equal(await number("#suspicious-count"), suspicious);
 });
 
+await test("charts show values under the pointer and zoom on a dragged period", async () => {
+  await open("/");
+  const svg = page.locator('figure[data-chart="audience"] svg');
+  await svg.waitFor();
+  const box = await svg.boundingBox();
+  // Hover in the middle of the plot: the tip names a month and values.
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  const tip = page.locator('figure[data-chart="audience"] .tip');
+  await tip.waitFor({ state: "visible" });
+  assert.match(await tip.textContent(), /\d/);
+  // Drag across a third of the chart: the dashboard zooms on that period.
+  await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.65, box.y + box.height * 0.5, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForURL(/from=\d{4}-\d{2}-\d{2}.*to=\d{4}-\d{2}-\d{2}/);
+  await page.waitForSelector("#page[data-ready]");
+  const q = new URL(page.url()).searchParams;
+  assert.ok(q.get("from") < q.get("to"), `${q.get("from")} .. ${q.get("to")}`);
+  await page.screenshot({ path: join(ART, "zoomed.png"), fullPage: true });
+});
+
 await test("filters change the charts and stay in the URL", async () => {
   await open("/");
   // The data lines levain-charts draws (solid lines are one polyline each).

@@ -1,8 +1,8 @@
 //! Lines over dates or numbers, with optional uncertainty bands.
 
 use crate::style::{LegendSample, line_style, marker};
-use crate::svg::{INFALLIBLE, chart_id, empty, finish, font, range, xy_frame};
-use crate::{Axis, Locale, Size};
+use crate::svg::{INFALLIBLE, chart_id, empty, finish, font, range, with_hover, xy_frame};
+use crate::{Axis, Locale, Size, ValueFormat};
 use plotters::prelude::*;
 
 /// One point of a band: x, low, high.
@@ -91,6 +91,7 @@ impl LineChart {
         };
         let id = chart_id("line", &self.title);
         let mut buf = String::new();
+        let plot_px;
         {
             let root = SVGBackend::with_string(&mut buf, (self.size.width, self.size.height))
                 .into_drawing_area();
@@ -163,9 +164,50 @@ impl LineChart {
                     .draw()
                     .expect(INFALLIBLE);
             }
+            let (px0, _) = chart.backend_coord(&(x0, y0));
+            let (px1, _) = chart.backend_coord(&(x1, y1));
+            plot_px = (px0, px1);
             root.present().expect(INFALLIBLE);
         }
-        finish(buf, &id, &self.title, false)
+        with_hover(
+            finish(buf, &id, &self.title, false),
+            &self.hover((x0, x1), plot_px, locale),
+        )
+    }
+
+    /// The values at each x, formatted, for a dashboard's pointer, and
+    /// where the plot lies (`px0`..`px1` in SVG units for `x0`..`x1`), for
+    /// zooming. `dates`: x values are days since 1970-01-01.
+    fn hover(
+        &self,
+        (x0, x1): (f64, f64),
+        (px0, px1): (i32, i32),
+        locale: Locale,
+    ) -> serde_json::Value {
+        let mut xs: Vec<f64> = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.0))
+            .filter(|x| x.is_finite())
+            .collect();
+        xs.sort_by(f64::total_cmp);
+        xs.dedup();
+        let at = |s: &LineSeries, x: f64| {
+            s.points
+                .iter()
+                .find(|p| p.0 == x && p.1.is_finite())
+                .map(|p| locale.format(p.1, &self.y.format))
+        };
+        serde_json::json!({
+            "x0": x0, "x1": x1, "px0": px0, "px1": px1,
+            "dates": matches!(self.x.format, ValueFormat::Date | ValueFormat::Month),
+            "series": self.series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            "points": xs.iter().map(|&x| serde_json::json!([
+                x,
+                locale.format(x, &self.x.format),
+                self.series.iter().map(|s| at(s, x)).collect::<Vec<_>>(),
+            ])).collect::<Vec<_>>(),
+        })
     }
 }
 

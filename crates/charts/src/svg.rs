@@ -175,3 +175,21 @@ pub(crate) fn xy_frame<'a, 'b>(
         .expect(INFALLIBLE);
     chart
 }
+
+/// Adds the data a dashboard needs to show values under the pointer and to
+/// zoom on a range (`data-hover`, JSON) to a finished chart's root element.
+/// Only attributes: the SVG stays static, with no script.
+pub(crate) fn with_hover(svg: String, hover: &serde_json::Value) -> String {
+    let Some(at) = svg
+        .find("<svg")
+        .and_then(|i| svg[i..].find('>').map(|j| i + j))
+    else {
+        return svg;
+    };
+    let attr = format!(" data-hover=\"{}\"", escape(&hover.to_string()));
+    let mut out = String::with_capacity(svg.len() + attr.len());
+    out.push_str(&svg[..at]);
+    out.push_str(&attr);
+    out.push_str(&svg[at..]);
+    out
+}

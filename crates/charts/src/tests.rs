@@ -91,6 +91,34 @@ fn line_chart_escapes_user_text_and_names_series() {
 }
 
 #[test]
+fn line_charts_carry_their_values_for_the_pointer() {
+    let svg = line_chart().to_svg(Locale::Fr);
+    let doc = parse(&svg);
+    let hover: serde_json::Value = serde_json::from_str(
+        doc.root_element()
+            .attribute("data-hover")
+            .expect("data-hover"),
+    )
+    .unwrap();
+    assert_eq!(hover["dates"], true);
+    assert_eq!(hover["series"][0], "payé <paid>");
+    let points = hover["points"].as_array().unwrap();
+    assert_eq!(points.len(), 12, "one entry per month");
+    // March: 300 paid, 1 530,5 organic (with the axis's decimals).
+    let march = &points[2];
+    assert_eq!(march[0].as_f64(), Some(month(2025, 3)));
+    assert_eq!(march[2][0], "300");
+    assert!(march[2][1].as_str().unwrap().starts_with("1\u{202F}53"));
+    // The plot's pixel span, left to right, inside the image.
+    let (px0, px1) = (
+        hover["px0"].as_i64().unwrap(),
+        hover["px1"].as_i64().unwrap(),
+    );
+    assert!(0 < px0 && px0 < px1 && px1 < 720, "{px0}..{px1}");
+    assert_eq!(hover["x0"].as_f64(), Some(month(2025, 1)));
+}
+
+#[test]
 fn line_series_differ_without_colour() {
     let svg = line_chart().to_svg(Locale::En);
     let doc = parse(&svg);

@@ -149,11 +149,79 @@ async function chart(name, extra) {
     const text = await api("charts/" + name + ".svg", p);
     const doc = new DOMParser().parseFromString(text, "image/svg+xml");
     const svg = doc.documentElement;
-    if (svg && svg.nodeName === "svg") box.append(document.importNode(svg, true));
+    if (svg && svg.nodeName === "svg") {
+      const node = document.importNode(svg, true);
+      box.append(node);
+      if (node.dataset.hover) interactive(box, node, JSON.parse(node.dataset.hover));
+    }
   } catch (e) {
     box.append(errorBox(e));
   }
   return box;
+}
+
+// Line charts carry their values (data-hover, see levain-charts): the
+// pointer shows the values at the nearest x; dragging across a time axis
+// zooms the whole dashboard on that period (the from/to filters).
+function interactive(box, svg, h) {
+  if (!h.points.length) return;
+  const NS = "http://www.w3.org/2000/svg";
+  const guide = document.createElementNS(NS, "line");
+  guide.setAttribute("class", "guide");
+  guide.setAttribute("y1", "0");
+  guide.setAttribute("y2", svg.viewBox.baseVal.height || svg.height.baseVal.value);
+  const shade = document.createElementNS(NS, "rect");
+  shade.setAttribute("class", "zoom");
+  shade.setAttribute("y", "0");
+  shade.setAttribute("height", svg.viewBox.baseVal.height || svg.height.baseVal.value);
+  svg.append(guide, shade);
+  const tip = el("div", { class: "tip", role: "status" });
+  box.append(tip);
+  // Pointer position in the SVG's own units, and the data x there.
+  const svgX = (ev) => {
+    const p = svg.createSVGPoint();
+    p.x = ev.clientX; p.y = ev.clientY;
+    return p.matrixTransform(svg.getScreenCTM().inverse()).x;
+  };
+  const dataX = (px) => h.x0 + (px - h.px0) / (h.px1 - h.px0) * (h.x1 - h.x0);
+  const pixel = (x) => h.px0 + (x - h.x0) / (h.x1 - h.x0) * (h.px1 - h.px0);
+  const nearest = (x) => h.points.reduce((a, b) => (Math.abs(b[0] - x) < Math.abs(a[0] - x) ? b : a));
+  const isoDay = (d) => new Date(Math.round(d) * 86400000).toISOString().slice(0, 10);
+  let start = null;
+  svg.addEventListener("mousemove", (ev) => {
+    const px = svgX(ev);
+    const p = nearest(dataX(px));
+    guide.setAttribute("x1", pixel(p[0]));
+    guide.setAttribute("x2", pixel(p[0]));
+    guide.style.display = "inline";
+    const lines = [p[1]].concat(h.series.map((name, i) => (p[2][i] == null ? null : (name ? name + " : " : "") + p[2][i])).filter((x) => x));
+    tip.replaceChildren(...lines.map((l, i) => el(i ? "div" : "strong", {}, l)));
+    tip.style.display = "block";
+    if (start !== null) {
+      shade.setAttribute("x", Math.min(start, px));
+      shade.setAttribute("width", Math.abs(px - start));
+    }
+  });
+  svg.addEventListener("mouseleave", () => {
+    guide.style.display = "none";
+    tip.style.display = "none";
+    start = null;
+    shade.setAttribute("width", "0");
+  });
+  if (!h.dates) return;
+  svg.addEventListener("mousedown", (ev) => { start = svgX(ev); ev.preventDefault(); });
+  svg.addEventListener("mouseup", (ev) => {
+    const end = svgX(ev);
+    const from = start;
+    start = null;
+    shade.setAttribute("width", "0");
+    if (from === null || Math.abs(end - from) < 6) return;
+    const [a, b] = [dataX(Math.min(from, end)), dataX(Math.max(from, end))];
+    const form = document.getElementById("filters");
+    form.from.value = isoDay(a);
+    form.to.value = isoDay(b + 1);
+    onFilterChange();
+  });
 }
 
 function errorBox(e) {

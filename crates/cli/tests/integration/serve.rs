@@ -180,7 +180,9 @@ fn openapi_fuzzing_finds_no_server_error() {
         .args(["run", &format!("{base}/api/v1/openapi.json")])
         .args(["--url", &base])
         .args(["--checks", "not_a_server_error"])
-        .args(["--max-examples", "12", "--seed", "8", "--workers", "2"])
+        // One worker: with two, hypothesis' source inspection races
+        // ("AST constructor recursion depth mismatch") now and then.
+        .args(["--max-examples", "12", "--seed", "8", "--workers", "1"])
         .args(["--phases", "examples,coverage,fuzzing"])
         .args(["--request-timeout", "120", "--no-color"])
         .args(["--generation-database", "none"])
