@@ -92,6 +92,19 @@ pub fn app(config: Config) -> anyhow::Result<Router> {
         imports: imports::Imports::default(),
         config,
     });
+    // The overview and cohorts take seconds to a minute on 10^7 events:
+    // start them now, so the dashboard's first page finds them ready (a
+    // request meanwhile waits for the same computation, not a second one).
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        let state = state.clone();
+        runtime.spawn(async move {
+            for name in ["overview", "cohorts"] {
+                if let Some(analysis) = api::find(name) {
+                    let _ = api::answer(&state, analysis, Vec::new()).await;
+                }
+            }
+        });
+    }
     let timeout = state.config.timeout;
     let api =
         api::routes()
