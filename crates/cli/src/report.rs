@@ -28,6 +28,7 @@ pub struct ReportArgs {
 
 /// Gathers the analyses and writes the report to `out`; `settings` are
 /// `levain config`'s (quality weights, organic cost), `topics` the user's.
+#[allow(clippy::too_many_arguments)]
 pub fn write_report(
     engine: &Engine,
     own: &[String],

@@ -634,6 +634,7 @@ mod tests {
 
     /// The real export's blocks, root first, or None (with a message) when
     /// the fixture is absent.
+    #[allow(clippy::type_complexity)]
     fn corpus_blocks() -> Option<(Cid, Vec<(Cid, Vec<u8>)>)> {
         let car = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join(CORPUS)

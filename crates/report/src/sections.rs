@@ -358,6 +358,7 @@ fn retention_at(c: &Cohorts, k: usize) -> Option<(f64, f64)> {
 }
 
 /// Share still following at each period's end, campaigns pooled, and organic.
+#[allow(clippy::type_complexity)]
 fn retention_curves(c: &Cohorts) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
     let mut paid: Vec<(u64, u64)> = Vec::new();
     let mut organic: Vec<(u64, u64)> = Vec::new();

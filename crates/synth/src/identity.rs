@@ -44,7 +44,7 @@ fn hash(seed: u64, a: u32) -> u64 {
 /// Whether core member `a` is also a blog reader, and how it shows.
 pub(crate) fn kind(seed: u64, a: u32) -> Option<Kind> {
     let h = hash(seed, a);
-    (h % 3 == 0).then(|| match (h / 3) % 4 {
+    h.is_multiple_of(3).then_some(match (h / 3) % 4 {
         0 => Kind::Domain,
         1 => Kind::ProfileLink,
         2 => Kind::BioSite,
@@ -54,7 +54,7 @@ pub(crate) fn kind(seed: u64, a: u32) -> Option<Kind> {
 
 /// Whether a look-alike (a different person) shadows member `a` on the blog.
 fn has_decoy(seed: u64, a: u32) -> bool {
-    (hash(seed, a) / 12) % 2 == 0
+    (hash(seed, a) / 12).is_multiple_of(2)
 }
 
 fn ascii(s: &str) -> String {

@@ -35,9 +35,13 @@
 
 pub mod archives;
 mod blog;
+mod car;
+pub mod exports;
+mod generic;
 mod identity;
 mod ids;
 mod jetstream;
+mod mastodon_api;
 mod sim;
 pub mod text;
 mod truth;

@@ -464,7 +464,7 @@ pub fn evidence(
             });
         }
     }
-    out.sort_by(|x, y| x.rule.cmp(&y.rule));
+    out.sort_by_key(|x| x.rule);
     out
 }
 

@@ -227,7 +227,7 @@ pub fn resolve(profiles: &[Profile], overrides: &[PersonOverride]) -> Matching {
     }
     let mut candidates: Vec<(usize, usize, Vec<Evidence>)> = scored
         .into_iter()
-        .filter(|(a, b, _)| together.get(a).is_none() || together.get(a) != together.get(b))
+        .filter(|(a, b, _)| !together.contains_key(a) || together.get(a) != together.get(b))
         .collect();
     candidates.sort_by(|x, y| {
         evidence::confidence(&y.2)

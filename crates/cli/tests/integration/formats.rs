@@ -1,0 +1,131 @@
+//! Formats the generator writes beside the archives (`levain synth --format
+//! F`): each imports its truth counts exactly, autodetected, and once.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::common::*;
+
+/// `levain synth --format F` of about `records` records into `dir`.
+fn export(dir: &Path, format: &str, records: u64) -> (PathBuf, Value) {
+    let out = dir.join(format);
+    let o = Command::new(exe())
+        .args(["synth", "--json", "--format", format, "--seed", "11"])
+        .args(["--scale", &records.to_string(), "--out"])
+        .arg(&out)
+        .output()
+        .expect("synth runs");
+    assert!(o.status.success(), "synth failed: {}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    (
+        PathBuf::from(v["path"].as_str().unwrap()),
+        v["truth"].clone(),
+    )
+}
+
+/// Imports the export (autodetected, or for generic formats named with the
+/// map written beside) and checks every count against the truth, then that
+/// a second import adds nothing.
+fn imports_its_truth(format: &str, records: u64) -> (tempfile::TempDir, PathBuf, Value) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_owned();
+    let (path, truth) = export(&dir, format, records);
+    assert!(
+        truth["records"].as_u64().unwrap() > records / 2,
+        "{format}: {truth}"
+    );
+    let data = dir.join("store");
+    let map = path.with_extension("map.toml");
+    let map = map.to_str().unwrap();
+    let mut a: Vec<&str> = if ["csv", "ndjson"].contains(&format) {
+        vec![format, "--map", map]
+    } else {
+        vec![]
+    };
+    a.push(path.to_str().unwrap());
+    let first = import(&data, &a);
+    let what = format!("{format}: {first} against {truth}");
+    assert_eq!(first["files"][0]["format"], format, "{what}");
+    assert_eq!(first["rejected"], 0, "{what}");
+    assert_eq!(first["imported"], truth["records"], "{what}");
+    assert_eq!(
+        first["rows"]["posts"].as_u64().unwrap_or(0),
+        truth["rows_posts"].as_u64().unwrap(),
+        "{what}"
+    );
+    assert_eq!(
+        first["rows"]["interactions"].as_u64().unwrap_or(0),
+        truth["rows_interactions"].as_u64().unwrap(),
+        "{what}"
+    );
+    assert_eq!(
+        first["rows"]["account_observations"].as_u64().unwrap_or(0),
+        truth["rows_accounts"].as_u64().unwrap(),
+        "{what}"
+    );
+    let again = import(&data, &a);
+    assert_eq!(again["imported"], 0, "{format}: {again}");
+    assert_eq!(again["duplicates"], truth["records"], "{format}: {again}");
+    (tmp, data, truth)
+}
+
+#[test]
+fn a_generated_bluesky_repository_imports_its_truth() {
+    let (_tmp, data, truth) = imports_its_truth("bluesky-car", 3000);
+    let kinds = |k: &str| {
+        sql_count(
+            &data,
+            &format!("SELECT count(*) FROM interactions WHERE kind = '{k}'"),
+        )
+    };
+    assert_eq!(kinds("like"), truth["likes"].as_u64().unwrap());
+    assert_eq!(kinds("reshare"), truth["reshares"].as_u64().unwrap());
+    assert_eq!(kinds("follow"), truth["following"].as_u64().unwrap());
+    assert_eq!(kinds("reply"), truth["replies"].as_u64().unwrap());
+    assert_eq!(kinds("mention"), truth["mentions"].as_u64().unwrap());
+}
+
+#[test]
+fn generated_csv_and_ndjson_import_their_truth_through_their_maps() {
+    for format in ["csv", "ndjson"] {
+        let (_tmp, data, truth) = imports_its_truth(format, 2000);
+        if format == "ndjson" {
+            assert_eq!(
+                sql_count(
+                    &data,
+                    "SELECT count(*) FROM posts WHERE channel = 'chat' AND reply_to IS NOT NULL"
+                ),
+                truth["replies"].as_u64().unwrap()
+            );
+        } else {
+            assert!(
+                sql_count(
+                    &data,
+                    "SELECT count(DISTINCT target_post) FROM interactions WHERE channel = 'newsletter'"
+                ) > 2
+            );
+        }
+    }
+}
+
+#[test]
+fn generated_mastodon_api_pages_import_their_truth() {
+    let (_tmp, data, truth) = imports_its_truth("mastodon-api", 3000);
+    let kinds = |k: &str| {
+        sql_count(
+            &data,
+            &format!(
+                "SELECT count(*) FROM interactions WHERE channel = 'mastodon' AND kind = '{k}'"
+            ),
+        )
+    };
+    assert_eq!(kinds("like"), truth["likes"].as_u64().unwrap());
+    assert_eq!(
+        kinds("reshare"),
+        truth["reshares"].as_u64().unwrap() + truth["reshared_by"].as_u64().unwrap()
+    );
+    assert_eq!(kinds("follow"), truth["followers"].as_u64().unwrap());
+    assert_eq!(kinds("reply"), truth["replies"].as_u64().unwrap());
+}
