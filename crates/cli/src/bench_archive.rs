@@ -70,7 +70,7 @@ pub fn run(a: ImportArgs) -> anyhow::Result<ExitCode> {
     let dir = a.input.dir();
     let (path, truth) = input(&dir, &format, a.records, a.input.seed)?;
     let (tenth, tenth_truth) = input(&dir, &format, a.records / 10, a.input.seed)?;
-    let bytes = std::fs::metadata(&path)?.len();
+    let bytes = size_of(&path);
     eprintln!(
         "Measuring on {} ({} records, {:.0} MB packed) …",
         path.display(),
@@ -101,7 +101,10 @@ pub fn run(a: ImportArgs) -> anyhow::Result<ExitCode> {
         map: map.exists().then_some(map.as_path()),
         ..Default::default()
     };
-    source.read_with(&levain_import::InputFile::new(&path)?, &ctx, &mut discard)?;
+    // A folder of API pages is read file by file, as `levain import` does.
+    for (file, _) in levain_import::input::expand(std::slice::from_ref(&path))? {
+        source.read_with(&file, &ctx, &mut discard)?;
+    }
     rows.push(row(
         "levain parse into rows, no store",
         discard.0,
@@ -146,7 +149,7 @@ pub fn run(a: ImportArgs) -> anyhow::Result<ExitCode> {
     ));
     let _ = std::fs::remove_dir_all(&store);
     let tenth_s = tenth.to_string_lossy().into_owned();
-    let tenth_bytes = std::fs::metadata(&tenth)?.len();
+    let tenth_bytes = size_of(&tenth);
     let tenth_map = tenth.with_extension("map.toml");
     let tenth_map_s = tenth_map.to_string_lossy().into_owned();
     let mut tenth_args: Vec<&str> = vec!["--data", &store_s, "import"];
@@ -202,4 +205,15 @@ pub fn run(a: ImportArgs) -> anyhow::Result<ExitCode> {
         truth.records
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Bytes in a file, or in a folder's files.
+fn size_of(p: &Path) -> u64 {
+    if p.is_dir() {
+        std::fs::read_dir(p)
+            .map(|d| d.flatten().map(|e| size_of(&e.path())).sum())
+            .unwrap_or(0)
+    } else {
+        std::fs::metadata(p).map_or(0, |m| m.len())
+    }
 }

@@ -42,6 +42,7 @@ mod identity;
 mod ids;
 mod jetstream;
 mod mastodon_api;
+mod reddit;
 mod sim;
 pub mod text;
 mod truth;

@@ -129,3 +129,22 @@ fn generated_mastodon_api_pages_import_their_truth() {
     assert_eq!(kinds("follow"), truth["followers"].as_u64().unwrap());
     assert_eq!(kinds("reply"), truth["replies"].as_u64().unwrap());
 }
+
+#[test]
+fn a_generated_reddit_dump_and_listing_import_their_truth() {
+    let (_tmp, data, truth) = imports_its_truth("reddit", 3000);
+    assert_eq!(
+        sql_count(
+            &data,
+            "SELECT count(*) FROM posts WHERE channel = 'reddit' AND author = 'reddit:atelierdurayon'"
+        ),
+        (3000 / 200u64).max(5)
+    );
+    assert_eq!(
+        sql_count(
+            &data,
+            "SELECT count(*) FROM interactions WHERE kind = 'reply'"
+        ),
+        truth["replies"].as_u64().unwrap()
+    );
+}
