@@ -7,7 +7,14 @@ use crate::SynthError;
 use crate::archives::{ARCHIVE_FORMATS, ArchiveTruth, Container, write_archive};
 
 /// Formats written as one file or folder, with their truth.
-pub const FILE_FORMATS: &[&str] = &["bluesky-car", "mastodon-api", "reddit", "csv", "ndjson"];
+pub const FILE_FORMATS: &[&str] = &[
+    "bluesky-car",
+    "mastodon-api",
+    "discourse",
+    "reddit",
+    "csv",
+    "ndjson",
+];
 
 /// Every format `write_export` takes.
 pub fn formats() -> Vec<&'static str> {
@@ -38,6 +45,7 @@ pub fn write_export(
     let (base, path) = match format {
         "bluesky-car" => ("bluesky-repo", out.join("bluesky-repo.car")),
         "mastodon-api" => ("mastodon-api", out.join("mastodon-api")),
+        "discourse" => ("discourse", out.join("discourse")),
         "reddit" => ("reddit", out.join("reddit")),
         "csv" => ("newsletter-events", out.join("newsletter-events.csv")),
         "ndjson" => ("chat-messages", out.join("chat-messages.ndjson")),
@@ -54,6 +62,7 @@ pub fn write_export(
     let truth = match format {
         "bluesky-car" => crate::car::write(&path, seed, records),
         "mastodon-api" => crate::mastodon_api::write(&path, seed, records),
+        "discourse" => crate::discourse::write(&path, seed, records),
         "reddit" => crate::reddit::write(&path, seed, records),
         "csv" => crate::generic::write_csv(&path, seed, records),
         "ndjson" => crate::generic::write_ndjson(&path, seed, records),

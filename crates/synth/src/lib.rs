@@ -36,6 +36,7 @@
 pub mod archives;
 mod blog;
 mod car;
+mod discourse;
 pub mod exports;
 mod generic;
 mod identity;

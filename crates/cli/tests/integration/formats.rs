@@ -148,3 +148,19 @@ fn a_generated_reddit_dump_and_listing_import_their_truth() {
         truth["replies"].as_u64().unwrap()
     );
 }
+
+#[test]
+fn a_generated_discourse_forum_imports_its_truth() {
+    let (_tmp, data, truth) = imports_its_truth("discourse", 3000);
+    let kinds = |k: &str| {
+        sql_count(
+            &data,
+            &format!(
+                "SELECT count(*) FROM interactions WHERE channel = 'discourse' AND kind = '{k}'"
+            ),
+        )
+    };
+    assert_eq!(kinds("like"), truth["likes"].as_u64().unwrap());
+    assert_eq!(kinds("reply"), truth["replies"].as_u64().unwrap());
+    assert_eq!(kinds("mention"), truth["mentions"].as_u64().unwrap());
+}
