@@ -164,3 +164,92 @@ fn a_generated_discourse_forum_imports_its_truth() {
     assert_eq!(kinds("reply"), truth["replies"].as_u64().unwrap());
     assert_eq!(kinds("mention"), truth["mentions"].as_u64().unwrap());
 }
+
+/// `levain import --json ARGS`, success or not: (exit success, summary).
+fn import_any(data: &Path, args: &[&str]) -> (bool, Value) {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let o = levain(data, &all);
+    (
+        o.status.success(),
+        serde_json::from_slice(&o.stdout).unwrap_or(Value::Null),
+    )
+}
+
+fn reasons(s: &Value) -> Vec<String> {
+    s["reasons"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_cut_repository_keeps_the_records_read_and_says_where_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, truth) = export(dir.path(), "bluesky-car", 2000);
+    let bytes = std::fs::read(&path).unwrap();
+    let cut = dir.path().join("cut.car");
+    std::fs::write(&cut, &bytes[..bytes.len() * 3 / 4]).unwrap();
+    let (_, s) = import_any(&dir.path().join("store"), &[cut.to_str().unwrap()]);
+    assert_eq!(s["files"][0]["format"], "bluesky-car", "{s}");
+    assert!(reasons(&s).contains(&"truncated file".to_owned()), "{s}");
+    let got = s["imported"].as_u64().unwrap();
+    assert!(got > 0 && got < truth["records"].as_u64().unwrap(), "{s}");
+}
+
+#[test]
+fn bad_mastodon_api_pages_are_rejected_and_the_other_pages_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let (folder, truth) = export(dir.path(), "mastodon-api", 800);
+    let mut pages: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("followers-"))
+        .collect();
+    pages.sort();
+    // One page cut short, one with a Latin-1 byte in it.
+    let cut = std::fs::read(&pages[0]).unwrap();
+    std::fs::write(&pages[0], &cut[..cut.len() / 2]).unwrap();
+    let mut latin = std::fs::read(&pages[1]).unwrap();
+    let at = latin.windows(2).position(|w| w == b"\xc3\xa0").unwrap();
+    latin.splice(at..at + 2, [0xe0u8]);
+    std::fs::write(&pages[1], &latin).unwrap();
+    let (_, s) = import_any(&dir.path().join("store"), &[folder.to_str().unwrap()]);
+    let r = reasons(&s);
+    assert!(r.contains(&"truncated file".to_owned()), "{s}");
+    assert!(r.contains(&"invalid encoding".to_owned()), "{s}");
+    assert_eq!(s["rejected"], 2, "{s}");
+    assert!(s["imported"].as_u64().unwrap() < truth["records"].as_u64().unwrap());
+    assert!(s["imported"].as_u64().unwrap() > truth["records"].as_u64().unwrap() / 2);
+}
+
+#[test]
+fn mapped_csv_lines_cut_or_misencoded_are_rejected_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, truth) = export(dir.path(), "csv", 500);
+    let map = path.with_extension("map.toml");
+    let text = std::fs::read(&path).unwrap();
+    let mut lines: Vec<Vec<u8>> = text.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
+    // A line in Latin-1 and a last line cut inside its date.
+    lines[3].extend_from_slice(b" caf\xe9");
+    lines.retain(|l| !l.is_empty());
+    let last = lines.last_mut().unwrap();
+    last.truncate(last.len() - 30);
+    std::fs::write(&path, lines.join(&b'\n')).unwrap();
+    let (_, s) = import_any(
+        &dir.path().join("store"),
+        &[
+            "csv",
+            "--map",
+            map.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(s["rejected"], 2, "{s}");
+    assert_eq!(
+        s["imported"].as_u64().unwrap(),
+        truth["records"].as_u64().unwrap() - 2,
+        "{s}"
+    );
+}
