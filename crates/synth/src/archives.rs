@@ -474,7 +474,11 @@ impl Gen {
                     "https://{}/users/{}/statuses/{}",
                     p.host,
                     p.handle,
-                    500_000_000 + i
+                    // Snowflake-like ids, distinct (an odd multiplier is a
+                    // bijection mod 2^56), not a run a compressor flattens
+                    // past the importer's zip-bomb ratio.
+                    100_000_000_000_000_000
+                        + (i.wrapping_mul(0x5851_f42d_4c95_7f2d) & ((1 << 56) - 1))
                 )
             })
             .collect();
