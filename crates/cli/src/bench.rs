@@ -117,6 +117,10 @@ pub fn run(b: Bench) -> anyhow::Result<ExitCode> {
 }
 
 /// Runs `levain ARGS…` as a child; returns (seconds, peak RSS bytes, stdout).
+///
+/// The peak is the child's own `VmHWM`, sampled while it runs: the
+/// `ru_maxrss` that `wait4` reports would start from this (large) process's
+/// peak, which Linux carries across the child's `exec`.
 pub(crate) fn child(args: &[&str]) -> anyhow::Result<(f64, u64, String)> {
     let exe = std::env::current_exe()?;
     let started = Instant::now();
@@ -125,18 +129,33 @@ pub(crate) fn child(args: &[&str]) -> anyhow::Result<(f64, u64, String)> {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()?;
-    let mut out = String::new();
-    c.stdout.take().expect("piped").read_to_string(&mut out)?;
-    let mut status = 0;
-    // SAFETY: rusage is plain data; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = c.id() as libc::pid_t;
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let mut stdout = c.stdout.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        stdout.read_to_string(&mut out).map(|_| out)
+    });
+    let status_file = format!("/proc/{}/status", c.id());
+    let mut peak_kb = 0u64;
+    let status = loop {
+        if let Ok(s) = std::fs::read_to_string(&status_file)
+            && let Some(kb) = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak_kb = peak_kb.max(kb);
+        }
+        if let Some(st) = c.try_wait()? {
+            break st;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
     let secs = started.elapsed().as_secs_f64();
-    if r != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
-        anyhow::bail!("`levain {}` failed (status {status})", args.join(" "));
+    let out = reader.join().expect("the reader does not panic")?;
+    if !status.success() {
+        anyhow::bail!("`levain {}` failed ({status})", args.join(" "));
     }
-    Ok((secs, usage.ru_maxrss as u64 * 1024, out))
+    Ok((secs, peak_kb * 1024, out))
 }
 
 pub(crate) fn row(what: &str, events: u64, bytes: u64, seconds: f64, rss: Option<u64>) -> Row {

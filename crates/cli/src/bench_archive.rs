@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use levain_synth::archives::{ARCHIVE_FORMATS, ArchiveTruth, write_archive};
+use levain_synth::archives::ArchiveTruth;
+use levain_synth::exports::{formats, write_export};
 
 use crate::bench::{ImportArgs, Row, child, row};
 use crate::util::{print_json, thousands};
@@ -36,8 +37,8 @@ fn input(
             .map(|e| e.path())
             .find(|p| {
                 p.file_name().is_some_and(|n| {
-                    n.to_string_lossy().starts_with(&name)
-                        && !n.to_string_lossy().ends_with(".json")
+                    let n = n.to_string_lossy();
+                    n.starts_with(&name) && !n.ends_with(".json") && !n.ends_with(".map.toml")
                 })
             })
         {
@@ -50,7 +51,7 @@ fn input(
         at.display()
     );
     let t = Instant::now();
-    let out = write_archive(format, &at, seed, records, None)?;
+    let out = write_export(format, &at, seed, records, None)?;
     eprintln!(
         "  {} records in {:.1} s",
         thousands(out.1.records),
@@ -62,14 +63,14 @@ fn input(
 pub fn run(a: ImportArgs) -> anyhow::Result<ExitCode> {
     let format = a.format.clone().unwrap_or_default();
     anyhow::ensure!(
-        ARCHIVE_FORMATS.contains(&format.as_str()),
+        formats().contains(&format.as_str()),
         "bench import --format reads {}; without --format it measures Jetstream",
-        ARCHIVE_FORMATS.join(", ")
+        formats().join(", ")
     );
     let dir = a.input.dir();
     let (path, truth) = input(&dir, &format, a.records, a.input.seed)?;
     let (tenth, tenth_truth) = input(&dir, &format, a.records / 10, a.input.seed)?;
-    let bytes = std::fs::metadata(&path)?.len();
+    let bytes = size_of(&path);
     eprintln!(
         "Measuring on {} ({} records, {:.0} MB packed) …",
         path.display(),
@@ -88,7 +89,22 @@ pub fn run(a: ImportArgs) -> anyhow::Result<ExitCode> {
     let t = Instant::now();
     let mut discard = Discard(0);
     let source = levain_import::source_named(&format).expect("known format");
-    source.read(&levain_import::InputFile::new(&path)?, &mut discard)?;
+    // Generic formats are named, with the map written beside the file.
+    let map = path.with_extension("map.toml");
+    let map_s = map.to_string_lossy().into_owned();
+    let named: Vec<&str> = if map.exists() {
+        vec![format.as_str(), "--map", &map_s]
+    } else {
+        vec![]
+    };
+    let ctx = levain_import::ReadContext {
+        map: map.exists().then_some(map.as_path()),
+        ..Default::default()
+    };
+    // A folder of API pages is read file by file, as `levain import` does.
+    for (file, _) in levain_import::input::expand(std::slice::from_ref(&path))? {
+        source.read_with(&file, &ctx, &mut discard)?;
+    }
     rows.push(row(
         "levain parse into rows, no store",
         discard.0,
@@ -101,7 +117,19 @@ pub fn run(a: ImportArgs) -> anyhow::Result<ExitCode> {
     let _ = std::fs::remove_dir_all(&store);
     let store_s = store.to_string_lossy().into_owned();
     let file_s = path.to_string_lossy().into_owned();
-    let (secs, rss, out) = child(&["--data", &store_s, "import", &file_s, "--json"])?;
+    let import_args = |file: &str| -> Vec<String> {
+        let mut v: Vec<String> = vec!["--data".into(), store_s.clone(), "import".into()];
+        v.extend(named.iter().map(|s| s.to_string()));
+        v.push(file.to_owned());
+        v.push("--json".into());
+        v
+    };
+    let run = |file: &str| {
+        let a = import_args(file);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        child(&a)
+    };
+    let (secs, rss, out) = run(&file_s)?;
     let first: serde_json::Value = serde_json::from_str(&out)?;
     rows.push(row(
         "levain import (empty store)",
@@ -110,7 +138,7 @@ pub fn run(a: ImportArgs) -> anyhow::Result<ExitCode> {
         secs,
         Some(rss),
     ));
-    let (secs, rss, out) = child(&["--data", &store_s, "import", &file_s, "--json"])?;
+    let (secs, rss, out) = run(&file_s)?;
     let again: serde_json::Value = serde_json::from_str(&out)?;
     rows.push(row(
         "levain import again (all duplicates)",
@@ -121,8 +149,15 @@ pub fn run(a: ImportArgs) -> anyhow::Result<ExitCode> {
     ));
     let _ = std::fs::remove_dir_all(&store);
     let tenth_s = tenth.to_string_lossy().into_owned();
-    let tenth_bytes = std::fs::metadata(&tenth)?.len();
-    let (secs, rss, _) = child(&["--data", &store_s, "import", &tenth_s, "--json"])?;
+    let tenth_bytes = size_of(&tenth);
+    let tenth_map = tenth.with_extension("map.toml");
+    let tenth_map_s = tenth_map.to_string_lossy().into_owned();
+    let mut tenth_args: Vec<&str> = vec!["--data", &store_s, "import"];
+    if tenth_map.exists() {
+        tenth_args.extend([format.as_str(), "--map", &tenth_map_s]);
+    }
+    tenth_args.extend([tenth_s.as_str(), "--json"]);
+    let (secs, rss, _) = child(&tenth_args)?;
     rows.push(row(
         "levain import, a tenth of the records",
         tenth_truth.records,
@@ -170,4 +205,15 @@ pub fn run(a: ImportArgs) -> anyhow::Result<ExitCode> {
         truth.records
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Bytes in a file, or in a folder's files.
+fn size_of(p: &Path) -> u64 {
+    if p.is_dir() {
+        std::fs::read_dir(p)
+            .map(|d| d.flatten().map(|e| size_of(&e.path())).sum())
+            .unwrap_or(0)
+    } else {
+        std::fs::metadata(p).map_or(0, |m| m.len())
+    }
 }

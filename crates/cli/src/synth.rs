@@ -27,7 +27,8 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// Write the own account's export in this platform's format instead:
-    /// mastodon-archive, x-archive, facebook or instagram (with its truth
+    /// mastodon-archive, x-archive, facebook, instagram, bluesky-car,
+    /// mastodon-api, discourse, reddit, csv or ndjson (with its truth
     /// counts beside it). --scale is then about how many records: small
     /// (10 thousand), medium (100 thousand), large (a million) or a number.
     #[arg(long)]

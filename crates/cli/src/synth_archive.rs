@@ -5,7 +5,8 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use levain_synth::archives::{ARCHIVE_FORMATS, Container, write_archive};
+use levain_synth::archives::Container;
+use levain_synth::exports::{formats, write_export};
 
 use crate::util::{print_json, thousands};
 
@@ -30,16 +31,16 @@ pub fn run(
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(
-        ARCHIVE_FORMATS.contains(&format),
+        formats().contains(&format),
         "levain synth writes exports as {} (or, without --format, the Bluesky community)",
-        ARCHIVE_FORMATS.join(", ")
+        formats().join(", ")
     );
     let container: Option<Container> = container
         .map(str::parse)
         .transpose()
         .map_err(|e: String| anyhow::anyhow!(e))?;
     let started = Instant::now();
-    let (path, truth) = write_archive(format, out, seed, records_of(scale)?, container)?;
+    let (path, truth) = write_export(format, out, seed, records_of(scale)?, container)?;
     let secs = started.elapsed().as_secs_f64();
     if json {
         print_json(&serde_json::json!({"path": path, "seconds": secs, "truth": truth}))?;

@@ -545,19 +545,32 @@ fn list_tar(file: &InputFile) -> Result<Vec<Entry>, ImportError> {
             index: 0,
         });
         // Listing skips the data, but it still inflates: bound that too.
+        // The entry just listed has declared its size, but its compressed
+        // bytes are still ahead: the ratio counts the entries skipped.
         let total: u64 = out.iter().map(|e| e.size).sum();
+        let skipped = total - t.size();
         let compressed = raw.load(Ordering::Relaxed).max(1);
-        if total > limits.total
-            || (total > limits.ratio_after && total > compressed.saturating_mul(limits.ratio))
-        {
-            return Err(file.error(format!(
-                "the archive inflates more than {}× its compressed size or past {} MiB: a zip bomb, not an export",
-                limits.ratio,
-                limits.total >> 20
-            )));
+        if total > limits.total || too_inflated(skipped, compressed, &limits) {
+            return Err(bomb(file, &limits));
         }
     }
+    let total: u64 = out.iter().map(|e| e.size).sum();
+    if too_inflated(total, raw.load(Ordering::Relaxed).max(1), &limits) {
+        return Err(bomb(file, &limits));
+    }
     Ok(out)
+}
+
+fn too_inflated(inflated: u64, compressed: u64, limits: &Limits) -> bool {
+    inflated > limits.ratio_after && inflated > compressed.saturating_mul(limits.ratio)
+}
+
+fn bomb(file: &InputFile, limits: &Limits) -> ImportError {
+    file.error(format!(
+        "the archive inflates more than {}× its compressed size or past {} MiB: a zip bomb, not an export",
+        limits.ratio,
+        limits.total >> 20
+    ))
 }
 
 /// Whether `dir` is an unpacked export one of the formats reads (then it

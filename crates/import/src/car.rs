@@ -19,7 +19,6 @@
 //! read so far hold is still imported, and records whose block is absent
 //! (partial exports, "slices") or damaged are rejected one by one.
 
-use std::collections::HashMap;
 use std::io::{BufReader, Read};
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -108,6 +107,9 @@ struct Entry {
     t: Option<Cid>,
 }
 
+/// The file's blocks by CID (CIDs are hashes already: a cheap hasher).
+type Blocks = rustc_hash::FxHashMap<Cid, Block>;
+
 /// What the blocks say about one block: its bytes, or why it is unusable.
 enum Block {
     Good(Vec<u8>),
@@ -170,8 +172,10 @@ fn read(file: &InputFile, sink: &mut dyn Sink) -> Result<(), ImportError> {
         return Err(file.error("the CAR names no root: it is not a repository export"));
     };
 
-    // Every block, checked against its CID.
-    let mut blocks: HashMap<Cid, Block> = HashMap::new();
+    // Every block, checked against its CID once all are read (in
+    // parallel). Sized from the file: real records are a few hundred bytes.
+    let expected = usize::try_from(file.size / 320).unwrap_or(0).min(1 << 24);
+    let mut blocks: Blocks = Blocks::with_capacity_and_hasher(expected, Default::default());
     let mut stopped: Option<Reject> = None;
     let mut count = 0u64;
     let mut reported = 0u64;
@@ -179,16 +183,7 @@ fn read(file: &InputFile, sink: &mut dyn Sink) -> Result<(), ImportError> {
         match futures::executor::block_on(car.next_block()) {
             Ok(Some((cid, data))) => {
                 count += 1;
-                let ok = cid.hash().code() != SHA2_256
-                    || Sha256::digest(&data).as_slice() == cid.hash().digest();
-                blocks.insert(
-                    cid,
-                    if ok {
-                        Block::Good(data)
-                    } else {
-                        Block::Mismatch
-                    },
-                );
+                blocks.insert(cid, Block::Good(data));
                 if count.is_multiple_of(65_536) {
                     let at = at.get();
                     sink.accept(Parsed {
@@ -223,6 +218,20 @@ fn read(file: &InputFile, sink: &mut dyn Sink) -> Result<(), ImportError> {
     }
     drop(car);
     let total_bytes = at.get();
+    let damaged: Vec<Cid> = blocks
+        .par_iter()
+        .filter(|(cid, b)| match b {
+            Block::Good(data) => {
+                cid.hash().code() == SHA2_256
+                    && Sha256::digest(data).as_slice() != cid.hash().digest()
+            }
+            Block::Mismatch => false,
+        })
+        .map(|(cid, _)| *cid)
+        .collect();
+    for cid in damaged {
+        blocks.insert(cid, Block::Mismatch);
+    }
 
     let commit = match blocks.get(&root) {
         Some(Block::Good(b)) => b,
@@ -264,7 +273,7 @@ fn read(file: &InputFile, sink: &mut dyn Sink) -> Result<(), ImportError> {
 
     let mut walk = Walk {
         blocks: &blocks,
-        leaves: Vec::new(),
+        leaves: Vec::with_capacity(blocks.len()),
         rejects: Vec::new(),
     };
     walk.node(commit.data, String::new(), 0);
@@ -306,7 +315,7 @@ fn records(
     did: &str,
     account: &str,
     time_us: i64,
-    blocks: &HashMap<Cid, Block>,
+    blocks: &Blocks,
     leaves: &[Leaf],
     first_pos: u64,
 ) -> Parsed {
@@ -341,7 +350,7 @@ fn record(
     did: &str,
     account: &str,
     time_us: i64,
-    blocks: &HashMap<Cid, Block>,
+    blocks: &Blocks,
     leaf: &Leaf,
     pos: u64,
     rows: &mut Rows,
@@ -407,7 +416,7 @@ fn record(
 /// Walks the tree in key order, collecting leaves and rejecting what is
 /// missing or damaged.
 struct Walk<'a> {
-    blocks: &'a HashMap<Cid, Block>,
+    blocks: &'a Blocks,
     leaves: Vec<Leaf>,
     rejects: Vec<Reject>,
 }
@@ -603,7 +612,7 @@ mod tests {
             .collect();
         let mut r = futures::executor::block_on(iroh_car::CarReader::new(&bytes[..])).unwrap();
         let root = r.header().roots()[0];
-        let mut blocks = HashMap::new();
+        let mut blocks = Blocks::default();
         while let Some((cid, data)) = futures::executor::block_on(r.next_block()).unwrap() {
             assert_eq!(Sha256::digest(&data).as_slice(), cid.hash().digest());
             blocks.insert(cid, Block::Good(data));
@@ -782,7 +791,7 @@ mod tests {
         let Some((root, blocks)) = corpus_blocks() else {
             return;
         };
-        let map: HashMap<Cid, Block> = blocks
+        let map: Blocks = blocks
             .iter()
             .map(|(c, d)| (*c, Block::Good(d.clone())))
             .collect();

@@ -1,8 +1,8 @@
 //! The import pipeline, written once for every source: files → rows →
 //! deduplicated segments → commits.
 //!
-//! Commits happen after each file and every [`ImportOptions::checkpoint_records`]
-//! records, so an interrupted import keeps what it committed and re-running it
+//! Commits happen after a file (at most once a second) and every
+//! [`ImportOptions::checkpoint_records`] records, so an interrupted import keeps what it committed and re-running it
 //! continues where it stopped (rows already stored are duplicates). With
 //! `strict`, nothing is committed unless every record of every file was read.
 
@@ -176,6 +176,7 @@ pub fn import_paths(
         rejected: 0,
         file: FileSummary::default(),
         since_checkpoint: 0,
+        last_commit: Instant::now(),
         progress,
     };
     summary.import_id = Some(import_id);
@@ -205,7 +206,9 @@ pub fn import_paths(
         tracing::info!("final flush in {:.2} s", t.elapsed().as_secs_f64());
         summary.files.push(p.file.clone());
         progress.file_done(&p.file);
-        if !opts.strict {
+        // Folders of many small files (API pages, collector spools) would
+        // spend their time committing: commit a file at most every second.
+        if !opts.strict && p.last_commit.elapsed() >= COMMIT_INTERVAL {
             p.commit(false)?;
         }
     }
@@ -224,6 +227,9 @@ pub fn import_paths(
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
+
+/// The least time between two commits after whole files.
+const COMMIT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Sends what a source parsed to the pipeline on another thread.
 struct ChannelSink(std::sync::mpsc::SyncSender<Parsed>);
@@ -299,6 +305,7 @@ struct Pipeline<'a> {
     rejected: u64,
     file: FileSummary,
     since_checkpoint: u64,
+    last_commit: Instant,
     progress: &'a dyn Progress,
 }
 
@@ -439,6 +446,7 @@ impl Pipeline<'_> {
         }
         self.writer.commit()?;
         self.since_checkpoint = 0;
+        self.last_commit = Instant::now();
         Ok(())
     }
 

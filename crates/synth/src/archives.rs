@@ -36,7 +36,7 @@ pub const ARCHIVE_FORMATS: &[&str] = &["mastodon-archive", "x-archive", "faceboo
 /// Tweets per `tweets-partN.js`.
 pub const X_PART: usize = 100_000;
 
-const START: i64 = 1_672_531_200; // 2023-01-01T00:00:00Z
+pub(crate) const START: i64 = 1_672_531_200; // 2023-01-01T00:00:00Z
 const HOST: &str = "atelier.social";
 const USER: &str = "atelierdurayon";
 const X_ID: &str = "1467000000000000001";
@@ -79,17 +79,20 @@ pub struct ArchiveTruth {
     pub following: u64,
     pub replies: u64,
     pub mentions: u64,
+    /// Boosts of the account's own posts by others (`mastodon-api`).
+    #[serde(default)]
+    pub reshared_by: u64,
     /// Rows per table a first import stores.
     pub rows_posts: u64,
     pub rows_interactions: u64,
     pub rows_accounts: u64,
 }
 
-struct Person {
-    handle: String,
-    host: &'static str,
-    name: String,
-    x_id: String,
+pub(crate) struct Person {
+    pub(crate) handle: String,
+    pub(crate) host: &'static str,
+    pub(crate) name: String,
+    pub(crate) x_id: String,
 }
 
 const HOSTS: &[&str] = &["mastodon.social", "piaille.fr", "framapiaf.org", "mamot.fr"];
@@ -267,36 +270,36 @@ fn array(prefix: &str, items: &[Value]) -> Vec<u8> {
     s.into_bytes()
 }
 
-fn rfc3339(secs: i64) -> String {
+pub(crate) fn rfc3339(secs: i64) -> String {
     chrono::DateTime::from_timestamp(secs, 0)
         .expect("in range")
         .format("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
 }
 
-struct Gen {
-    rng: ChaCha8Rng,
-    people: Vec<Person>,
-    posts: u64,
-    shares: u64,
-    likes: u64,
-    followers: u64,
-    following: u64,
+pub(crate) struct Gen {
+    pub(crate) rng: ChaCha8Rng,
+    pub(crate) people: Vec<Person>,
+    pub(crate) posts: u64,
+    pub(crate) shares: u64,
+    pub(crate) likes: u64,
+    pub(crate) followers: u64,
+    pub(crate) following: u64,
     clock: i64,
 }
 
 /// One generated post: its text, topic tag, whom it replies to and mentions.
-struct Post {
-    at: i64,
-    text: String,
-    tag: &'static str,
-    lang: &'static str,
-    reply_to: Option<usize>,
-    mentions: Vec<usize>,
+pub(crate) struct Post {
+    pub(crate) at: i64,
+    pub(crate) text: String,
+    pub(crate) tag: &'static str,
+    pub(crate) lang: &'static str,
+    pub(crate) reply_to: Option<usize>,
+    pub(crate) mentions: Vec<usize>,
 }
 
 impl Gen {
-    fn new(seed: u64, records: u64) -> Gen {
+    pub(crate) fn new(seed: u64, records: u64) -> Gen {
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xa5c4_17e5);
         let n = records.max(20);
         let people = (0..(n / 5).max(50))
@@ -323,12 +326,12 @@ impl Gen {
         }
     }
 
-    fn tick(&mut self) -> i64 {
+    pub(crate) fn tick(&mut self) -> i64 {
         self.clock += self.rng.random_range(60..7200);
         self.clock
     }
 
-    fn post(&mut self) -> Post {
+    pub(crate) fn post(&mut self) -> Post {
         let topic = &TOPICS[self.rng.random_range(0..TOPICS.len())];
         let fr = self.rng.random_bool(0.6);
         let tpls = if fr { topic.fr } else { topic.en };
@@ -355,7 +358,7 @@ impl Gen {
     }
 
     /// `count` distinct members, in random order.
-    fn some_people(&mut self, count: u64) -> Vec<usize> {
+    pub(crate) fn some_people(&mut self, count: u64) -> Vec<usize> {
         let mut all: Vec<usize> = (0..self.people.len()).collect();
         let count = (count as usize).min(all.len());
         for i in 0..count {
@@ -471,7 +474,11 @@ impl Gen {
                     "https://{}/users/{}/statuses/{}",
                     p.host,
                     p.handle,
-                    500_000_000 + i
+                    // Snowflake-like ids, distinct (an odd multiplier is a
+                    // bijection mod 2^56), not a run a compressor flattens
+                    // past the importer's zip-bomb ratio.
+                    100_000_000_000_000_000
+                        + (i.wrapping_mul(0x5851_f42d_4c95_7f2d) & ((1 << 56) - 1))
                 )
             })
             .collect();

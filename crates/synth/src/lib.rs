@@ -35,9 +35,15 @@
 
 pub mod archives;
 mod blog;
+mod car;
+mod discourse;
+pub mod exports;
+mod generic;
 mod identity;
 mod ids;
 mod jetstream;
+mod mastodon_api;
+mod reddit;
 mod sim;
 pub mod text;
 mod truth;

@@ -31,6 +31,8 @@ mod crash;
 mod jetstream;
 // Bluesky repository exports (CAR) and Mastodon API responses.
 mod live_formats;
+// Generated exports of every other format: truth counts, autodetect, once.
+mod formats;
 // Reddit: dumps (plain, zstd, gzip) and listings, threads, venues, bad input.
 mod reddit;
 // Re-imports, compaction, own accounts, SQL output, campaigns.
