@@ -642,11 +642,11 @@ mod tests {
     }
 
     /// A CAR's root and its blocks.
-    type Blocks = (Cid, Vec<(Cid, Vec<u8>)>);
+    type CarBlocks = (Cid, Vec<(Cid, Vec<u8>)>);
 
     /// The real export's blocks, root first, or None (with a message) when
     /// the fixture is absent.
-    fn corpus_blocks() -> Option<Blocks> {
+    fn corpus_blocks() -> Option<CarBlocks> {
         let car = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join(CORPUS)
             .join("repo.car");
