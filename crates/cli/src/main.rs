@@ -85,7 +85,10 @@ enum Command {
     /// wordpress-wxr (WordPress Tools → Export), feed (RSS or Atom),
     /// discourse (a forum's /t/ID.json, /posts.json, /u/NAME.json,
     /// /user_actions.json?username=NAME&filter=1; --site HOST when no avatar
-    /// in a file names the forum).
+    /// in a file names the forum), organic-costs
+    /// (start,end,hours[,cost,currency,channel,note]), mastodon-archive,
+    /// x-archive, facebook, instagram (zip, tar.gz or folder), bluesky-car,
+    /// mastodon-api, csv and ndjson (with --map; never detected).
     /// Files may be zstd- or gzip-compressed.
     ///
     /// Examples:
@@ -115,7 +118,7 @@ enum Command {
     /// Run SQL over the store (DataFusion).
     ///
     /// Tables: accounts, persons, posts, interactions, campaigns, conversions,
-    /// deletions, account_observations, person_links. Example:
+    /// organic_costs, deletions, account_observations, person_links. Example:
     ///   levain sql "SELECT kind, count(*) FROM interactions GROUP BY kind"
     #[command(verbatim_doc_comment)]
     Sql(query::SqlArgs),

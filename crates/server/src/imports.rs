@@ -36,7 +36,7 @@ pub const PARAMS: &[Param] = &[
     p(
         "format",
         Kind::Text,
-        "Force a format (bluesky-jetstream, reddit, campaigns, conversions, wordpress-wxr, feed, discourse); detected from the content otherwise.",
+        "Force a format by the name `levain import FORMAT` takes (bluesky-jetstream, reddit, mastodon-archive, x-archive, organic-costs, …); detected from the content otherwise.",
     ),
     p(
         "site",
