@@ -138,11 +138,13 @@ impl BarChart {
                         .take(n)
                         .enumerate()
                         .filter(|(_, v)| v.is_finite())
-                        .map(|(i, &v)| {
+                        .filter_map(|(i, &v)| {
                             // First category at the top.
                             let top = (n - i) as f64 - (1.0 - group) / 2.0 - j as f64 * width;
                             ends.push(((v, top - width / 2.0), v));
-                            Rectangle::new([(0.0, top), (v, top - width)], fill)
+                            // A zero bar is its label alone (an empty
+                            // rectangle is invalid SVG for some readers).
+                            (v != 0.0).then(|| Rectangle::new([(0.0, top), (v, top - width)], fill))
                         })
                         .collect();
                     let drawn = chart.draw_series(bars).expect(INFALLIBLE);
@@ -185,10 +187,11 @@ impl BarChart {
                         .take(n)
                         .enumerate()
                         .filter(|(_, v)| v.is_finite())
-                        .map(|(i, &v)| {
+                        .filter_map(|(i, &v)| {
                             let left = i as f64 + (1.0 - group) / 2.0 + j as f64 * width;
                             ends.push(((left + width / 2.0, v), v));
-                            Rectangle::new([(left, 0.0), (left + width, v)], fill)
+                            (v != 0.0)
+                                .then(|| Rectangle::new([(left, 0.0), (left + width, v)], fill))
                         })
                         .collect();
                     let drawn = chart.draw_series(bars).expect(INFALLIBLE);
