@@ -3,6 +3,7 @@
 use crate::style::hatch_sentinel;
 use crate::svg::{INFALLIBLE, chart_id, empty, finish, font, range};
 use crate::{Axis, Locale, Size};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -129,29 +130,11 @@ impl BarChart {
                     .bold_line_style(RGBColor(0xD0, 0xD0, 0xD0))
                     .draw()
                     .expect(INFALLIBLE);
-                let mut ends = Vec::new();
-                for (j, s) in self.series.iter().enumerate() {
-                    let fill = hatch_sentinel(j).filled();
-                    let bars: Vec<Rectangle<(f64, f64)>> = s
-                        .values
-                        .iter()
-                        .take(n)
-                        .enumerate()
-                        .filter(|(_, v)| v.is_finite())
-                        .filter_map(|(i, &v)| {
-                            // First category at the top.
-                            let top = (n - i) as f64 - (1.0 - group) / 2.0 - j as f64 * width;
-                            ends.push(((v, top - width / 2.0), v));
-                            // A zero bar is its label alone (an empty
-                            // rectangle is invalid SVG for some readers).
-                            (v != 0.0).then(|| Rectangle::new([(0.0, top), (v, top - width)], fill))
-                        })
-                        .collect();
-                    let drawn = chart.draw_series(bars).expect(INFALLIBLE);
-                    drawn.label(&s.name).legend(move |c| {
-                        Rectangle::new([(c.0, c.1 - 6), (c.0 + 16, c.1 + 6)], fill)
-                    });
-                }
+                let ends = draw_bars(&mut chart, &self.series, n, |i, j, v| {
+                    // First category at the top.
+                    let top = (n - i) as f64 - (1.0 - group) / 2.0 - j as f64 * width;
+                    ([(0.0, top), (v, top - width)], (v, top - width / 2.0))
+                });
                 for (i, label) in labels.iter().enumerate() {
                     let (x, y) = chart.backend_coord(&(v0, (n - i) as f64 - 0.5));
                     let style = font(12).pos(Pos::new(HPos::Right, VPos::Center));
@@ -178,27 +161,10 @@ impl BarChart {
                     .bold_line_style(RGBColor(0xD0, 0xD0, 0xD0))
                     .draw()
                     .expect(INFALLIBLE);
-                let mut ends = Vec::new();
-                for (j, s) in self.series.iter().enumerate() {
-                    let fill = hatch_sentinel(j).filled();
-                    let bars: Vec<Rectangle<(f64, f64)>> = s
-                        .values
-                        .iter()
-                        .take(n)
-                        .enumerate()
-                        .filter(|(_, v)| v.is_finite())
-                        .filter_map(|(i, &v)| {
-                            let left = i as f64 + (1.0 - group) / 2.0 + j as f64 * width;
-                            ends.push(((left + width / 2.0, v), v));
-                            (v != 0.0)
-                                .then(|| Rectangle::new([(left, 0.0), (left + width, v)], fill))
-                        })
-                        .collect();
-                    let drawn = chart.draw_series(bars).expect(INFALLIBLE);
-                    drawn.label(&s.name).legend(move |c| {
-                        Rectangle::new([(c.0, c.1 - 6), (c.0 + 16, c.1 + 6)], fill)
-                    });
-                }
+                let ends = draw_bars(&mut chart, &self.series, n, |i, j, v| {
+                    let left = i as f64 + (1.0 - group) / 2.0 + j as f64 * width;
+                    ([(left, 0.0), (left + width, v)], (left + width / 2.0, v))
+                });
                 for (i, label) in labels.iter().enumerate() {
                     let (x, y) = chart.backend_coord(&(i as f64 + 0.5, v0));
                     let style = font(12).pos(Pos::new(HPos::Center, VPos::Top));
@@ -244,4 +210,37 @@ pub(crate) fn truncate(text: &str, max: usize) -> String {
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// Draws each series' bars, hatched by series and named in the legend;
+/// `place(category, series, value)` gives a bar's corners and where its
+/// value label goes. Returns the labels' places and values. A zero bar is
+/// its label alone (an empty rectangle is invalid SVG for some readers).
+fn draw_bars<'a>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    series: &[BarSeries],
+    n: usize,
+    place: impl Fn(usize, usize, f64) -> ([(f64, f64); 2], (f64, f64)),
+) -> Vec<((f64, f64), f64)> {
+    let mut ends = Vec::new();
+    for (j, s) in series.iter().enumerate() {
+        let fill = hatch_sentinel(j).filled();
+        let bars: Vec<Rectangle<(f64, f64)>> = s
+            .values
+            .iter()
+            .take(n)
+            .enumerate()
+            .filter(|(_, v)| v.is_finite())
+            .filter_map(|(i, &v)| {
+                let (corners, end) = place(i, j, v);
+                ends.push((end, v));
+                (v != 0.0).then(|| Rectangle::new(corners, fill))
+            })
+            .collect();
+        let drawn = chart.draw_series(bars).expect(INFALLIBLE);
+        drawn
+            .label(&s.name)
+            .legend(move |c| Rectangle::new([(c.0, c.1 - 6), (c.0 + 16, c.1 + 6)], fill));
+    }
+    ends
 }
