@@ -476,8 +476,13 @@ impl Link {
         }
     }
 
+    /// The link's weight in SALSA: saturating in the decayed count, so
+    /// that being linked to several members counts for more than many
+    /// interactions with one (structural diversity: Ugander et al., 2012,
+    /// found the number of distinct contacts, not their activity, predicts
+    /// who joins).
     fn weight(&self) -> f64 {
-        self.decayed
+        1.0 - (-self.decayed).exp()
     }
 }
 

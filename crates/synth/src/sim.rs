@@ -7,7 +7,7 @@
 //! events at most, and memory follows the population, not the event count.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashSet, VecDeque};
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::io::{self, Write};
 use std::str::FromStr;
 
@@ -50,6 +50,13 @@ pub enum Scale {
 /// Events at factor 0 (the planted fakes and own activity, which do not
 /// grow with the community) and per unit of factor. Measured on the
 /// generator itself; `levain synth` prints the exact count it wrote.
+/// Share of a new amplifier's audience drawn from earlier amplifiers'
+/// audiences on the same topic.
+const SHARED_AUDIENCE: f64 = 0.3;
+/// Chance that a like through a reshare makes a follower, by the number of
+/// distinct amplifiers the person heard of us from (1, 2, 3 or more).
+const CONVERSION: [f64; 3] = [0.003, 0.02, 0.05];
+
 const FIXED_EVENTS: f64 = 82_000.0;
 const EVENTS_PER_FACTOR: f64 = 272_000.0;
 
@@ -160,8 +167,10 @@ struct Acct {
     end: u32,
     /// Follows of own accounts (at most two).
     follows: [Option<FollowRef>; 2],
-    /// Amplifiers: their own audience, as a range of account indices.
-    audience: (u32, u32),
+    /// Amplifiers: their audience (account indices). Part of it is shared
+    /// with earlier amplifiers on the same topic, so some people hear of us
+    /// from several of them.
+    audience: Vec<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -310,6 +319,11 @@ struct Sim<W: Write> {
     /// For each own account: (account, cumulative engagement weight).
     engagers: [Vec<(u32, f64)>; 3],
     amplifiers: Vec<u32>,
+    /// Amplifiers' audience members, by topic (to share audiences).
+    downstream: Vec<Vec<u32>>,
+    /// Audience members not following us: the distinct amplifiers through
+    /// whose reshares they liked an own post.
+    exposed: HashMap<u32, Vec<u32>>,
     posters: Vec<u32>,
     friends: Vec<u32>,
     farm: Vec<u32>,
@@ -480,7 +494,7 @@ impl<W: Write> Sim<W> {
             start: d,
             end,
             follows: [None, None],
-            audience: (0, 0),
+            audience: Vec::new(),
         });
         if end < self.days() {
             self.ends[end as usize].push(idx);
@@ -631,12 +645,26 @@ impl<W: Write> Sim<W> {
                 self.follow_own(a, 1 - own, later);
             }
             if role == Role::Amplifier {
-                let size = 20 + self.rng.random_range(0..100u32);
-                let first = self.accts.len() as u32;
-                for _ in 0..size {
-                    self.new_account(Role::Downstream, d, lang, topic, 0.0, f64::MAX);
+                let size = 20 + self.rng.random_range(0..100u32) as usize;
+                // About a third of the audience already follows earlier
+                // amplifiers on the topic: communities overlap.
+                let pool = &self.downstream[topic as usize];
+                let mut audience: Vec<u32> = Vec::with_capacity(size);
+                if !pool.is_empty() {
+                    let shared = (size as f64 * SHARED_AUDIENCE) as usize;
+                    for _ in 0..shared {
+                        let j = pool[self.rng.random_range(0..pool.len())];
+                        if !audience.contains(&j) {
+                            audience.push(j);
+                        }
+                    }
                 }
-                self.accts[a as usize].audience = (first, first + size);
+                while audience.len() < size {
+                    let j = self.new_account(Role::Downstream, d, lang, topic, 0.0, f64::MAX);
+                    self.downstream[topic as usize].push(j);
+                    audience.push(j);
+                }
+                self.accts[a as usize].audience = audience;
                 self.amplifiers.push(a);
                 self.push(t + MIN, a, Ev::Profile(a));
             }
@@ -812,6 +840,18 @@ impl<W: Write> Sim<W> {
         }
     }
 
+    /// The chance that a like through `amp`'s reshare turns `j` into a
+    /// follower. It grows with the number of distinct amplifiers `j` has
+    /// heard of us from (complex contagion: one voice is noise, several are
+    /// a signal), which is the closeness `levain suggest` looks for.
+    fn conversion(&mut self, j: u32, amp: u32) -> f64 {
+        let heard = self.exposed.entry(j).or_default();
+        if !heard.contains(&amp) {
+            heard.push(amp);
+        }
+        CONVERSION[heard.len().min(CONVERSION.len()) - 1]
+    }
+
     fn engage_own(&mut self, o: usize, p: PostRef, topic: u8, d: u32) {
         let n7: u32 = self.own_posts_per_day[o].iter().sum();
         // Past ten posts a week, each post gets less attention.
@@ -911,8 +951,8 @@ impl<W: Write> Sim<W> {
                 t: rt,
                 clock: rc,
             };
-            let (first, last) = self.accts[amp as usize].audience;
-            for j in first..last {
+            for i in 0..self.accts[amp as usize].audience.len() {
+                let j = self.accts[amp as usize].audience[i];
                 if self.chance(0.12) {
                     let lt = self.later(rt, 180.0);
                     self.push(
@@ -924,7 +964,12 @@ impl<W: Write> Sim<W> {
                         },
                     );
                     let fresh = self.accts[j as usize].follows.iter().all(Option::is_none);
-                    if fresh && self.chance(0.01) {
+                    let converts = fresh && {
+                        let p = self.conversion(j, amp);
+                        self.chance(p)
+                    };
+                    if converts {
+                        self.exposed.remove(&j);
                         let ft = lt + self.rng.random_range(MIN..2 * DAY);
                         self.follow_own(j, o as u8, ft);
                         let life = self.exp(300.0);
@@ -1617,8 +1662,8 @@ impl<W: Write> Sim<W> {
                 Role::Amplifier => t.amplifiers.push(TruthAmplifier {
                     account: key(i),
                     topic: TOPICS[a.topic as usize].name.into(),
-                    audience: (a.audience.1 - a.audience.0) as u64,
-                    strength: (a.audience.1 - a.audience.0) as f64 * 0.12 * 0.55,
+                    audience: a.audience.len() as u64,
+                    strength: a.audience.len() as f64 * 0.12 * 0.55,
                 }),
                 _ => {}
             }
@@ -1694,6 +1739,8 @@ pub(crate) fn run<W: Write>(
         ring_takebacks: (0..=days).map(|_| Vec::new()).collect(),
         engagers: [Vec::new(), Vec::new(), Vec::new()],
         amplifiers: Vec::new(),
+        downstream: vec![Vec::new(); TOPICS.len()],
+        exposed: HashMap::new(),
         posters: Vec::new(),
         friends: Vec::new(),
         farm: Vec::new(),
