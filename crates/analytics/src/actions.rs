@@ -12,7 +12,6 @@
 use std::collections::HashMap;
 
 use levain_store::query::Engine;
-use levain_text::Analyzer;
 use serde::Serialize;
 
 use crate::core::{CoreOptions, core};
@@ -100,7 +99,7 @@ pub fn actions(
                                WHERE x.reply_to = r.post AND x.author IN ({own_sql}))"
         ),
     )?;
-    let analyzer = Analyzer::new();
+    let analyzer = crate::conversations::own_analyzer(engine, own)?;
     let mut answer: Vec<(u8, i64, Action)> = waiting
         .into_iter()
         .map(|r| {

@@ -218,12 +218,7 @@ pub fn conversations(
     .map(|r| (s(&r, "post"), i(&r, "t").unwrap_or(0)))
     .collect();
 
-    let analyzer = Analyzer::with_own_names(
-        &own_names(engine, own)?
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let analyzer = own_analyzer(engine, own)?;
     let readings: Vec<_> = items
         .par_iter()
         .map(|it| analyzer.read(&it.text, it.lang.as_deref()))
@@ -333,6 +328,17 @@ fn quantile(v: &mut [u64], q: f64) -> Option<u64> {
 
 /// Handles and display names of own accounts, and a handle's first label
 /// (`latelierdurayon` of `latelierdurayon.bsky.social`): how people name us.
+/// The reader of replies that knows our names, so a critique that names
+/// the brand ("L'Atelier du Rayon est nul") counts as aimed at us. Every
+/// analysis reading replies to us uses it, so they agree on what a
+/// critique is.
+pub(crate) fn own_analyzer(engine: &Engine, own: &[String]) -> Result<Analyzer> {
+    let names = own_names(engine, own)?;
+    Ok(Analyzer::with_own_names(
+        &names.iter().map(String::as_str).collect::<Vec<_>>(),
+    ))
+}
+
 fn own_names(engine: &Engine, own: &[String]) -> Result<Vec<String>> {
     let mut names = BTreeSet::new();
     for r in rows(

@@ -451,3 +451,75 @@ fn the_sentiment_benchmark_reports_held_out_figures_above_target() {
         assert!(s["levain_replies_per_s"].as_f64().unwrap() > 0.0);
     }
 }
+
+/// A reply that criticises the brand only by its name is a critique both
+/// in `conversations` and in the `actions` queue: both read replies with
+/// the own accounts' names.
+#[test]
+fn actions_and_conversations_agree_on_a_critique_naming_the_brand() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = "did:plc:atelierrayon00000000000a";
+    let fan = "did:plc:unhappyrider000000000000b";
+    let t0: i64 = 1_717_200_000_000_000;
+    let post = format!("at://{own}/app.bsky.feed.post/3kownpost0001");
+    let reply = |rkey: &str, text: &str, t: i64| {
+        serde_json::json!({"did": fan, "time_us": t, "kind": "commit",
+            "commit": {"rev": "r", "operation": "create", "collection": "app.bsky.feed.post",
+                "rkey": rkey, "cid": format!("bafy{rkey}"),
+                "record": {"$type": "app.bsky.feed.post", "text": text, "langs": ["fr"],
+                    "createdAt": "2024-06-01T10:00:00.000Z",
+                    "reply": {"root": {"uri": post, "cid": "bafyroot"},
+                              "parent": {"uri": post, "cid": "bafyroot"}}}}})
+        .to_string()
+    };
+    let lines = vec![
+        serde_json::json!({"did": own, "time_us": t0, "kind": "identity",
+            "identity": {"did": own, "handle": "atelierdurayon.bsky.social", "seq": 1,
+                         "time": "2024-06-01T08:00:00.000Z"}})
+        .to_string(),
+        serde_json::json!({"did": own, "time_us": t0 + 1_000_000, "kind": "commit",
+            "commit": {"rev": "r", "operation": "create", "collection": "app.bsky.actor.profile",
+                "rkey": "self", "cid": "bafyprofile",
+                "record": {"$type": "app.bsky.actor.profile", "displayName": "L'Atelier du Rayon",
+                           "description": "Vélos à Lyon"}}})
+        .to_string(),
+        serde_json::json!({"did": own, "time_us": t0 + 2_000_000, "kind": "commit",
+            "commit": {"rev": "r", "operation": "create", "collection": "app.bsky.feed.post",
+                "rkey": "3kownpost0001", "cid": "bafyroot",
+                "record": {"$type": "app.bsky.feed.post", "text": "Nouveaux horaires d'été !",
+                           "langs": ["fr"], "createdAt": "2024-06-01T09:00:00.000Z"}}})
+        .to_string(),
+        reply(
+            "3kreply000001",
+            "Triste que L'Atelier du Rayon ait perdu ma commande",
+            t0 + 3_600_000_000,
+        ),
+    ];
+    let file = write_lines(dir.path(), "events.ndjson", &lines);
+    let data = dir.path().join("store");
+    import(&data, &[file.to_str().unwrap()]);
+    assert!(
+        levain(&data, &["own", "add", &format!("bluesky:{own}")])
+            .status
+            .success()
+    );
+    let conv = json(&data, &["conversations", "--json", "--limit", "0"]);
+    let critiques = conv["critiques"].as_array().unwrap();
+    assert_eq!(critiques.len(), 1, "{conv}");
+    let actions = json(&data, &["actions", "--json", "--days", "30"]);
+    let answer: Vec<&Value> = actions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["action"] == "answer")
+        .collect();
+    assert_eq!(answer.len(), 1, "{actions}");
+    assert!(
+        answer[0]["why"]
+            .as_str()
+            .unwrap()
+            .starts_with("criticised you"),
+        "{}",
+        answer[0]
+    );
+}
