@@ -635,8 +635,10 @@ impl Pipeline<'_> {
     }
 }
 
-/// Batches of fewer rows are shrunk to their size while they wait.
-const SMALL_BATCH: usize = 4096;
+/// Batches of fewer rows (a small file's) are shrunk to their size while
+/// they wait: the builders start with room for 1024 rows. Bigger ones (the
+/// pieces of a big file) waste less than shrinking them would cost.
+const SMALL_BATCH: usize = 512;
 
 /// `batch` with its buffers' spare capacity given back.
 fn shrink(batch: RecordBatch) -> Result<RecordBatch, ImportError> {

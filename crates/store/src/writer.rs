@@ -472,9 +472,11 @@ impl Writer {
     }
 }
 
-/// Batches smaller than this are concatenated up to this size before they
-/// are written.
+/// Batches smaller than [`SMALL_ROWS`] are concatenated up to this size
+/// before they are written (bigger ones are written as they are: copying
+/// them would cost more than it saves).
 const COALESCE_ROWS: usize = 16 * 1024;
+const SMALL_ROWS: usize = 1024;
 
 fn write_segment(path: &Path, batches: &[RecordBatch]) -> Result<()> {
     let f = io(path, File::create(path))?;
@@ -486,7 +488,7 @@ fn write_segment(path: &Path, batches: &[RecordBatch]) -> Result<()> {
     let mut small: Vec<&RecordBatch> = Vec::new();
     let mut small_rows = 0;
     for b in batches {
-        if b.num_rows() >= COALESCE_ROWS {
+        if b.num_rows() >= SMALL_ROWS {
             w.write(b)?;
             continue;
         }
