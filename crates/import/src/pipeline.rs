@@ -357,8 +357,10 @@ impl Sink for Pipeline<'_> {
                 // The builders' spare capacity would outweigh the rows of a
                 // small file many times over while they wait.
                 batch.batch = shrink(batch.batch)?;
+                batch.keys.shrink_to_fit();
+                batch.primary.shrink_to_fit();
             }
-            let bytes = batch.batch.get_array_memory_size();
+            let bytes = held_bytes(&batch);
             let entry = self.pending.entry(table).or_default();
             entry.rows += batch.keys.len();
             entry.bytes += bytes;
@@ -633,6 +635,17 @@ impl Pipeline<'_> {
         );
         Ok(())
     }
+}
+
+/// What a waiting batch holds in memory: its buffers, and what Arrow's
+/// count leaves out (each array's allocations beside its buffers, about
+/// 256 bytes; the keys and flags), which outweighs the rows of a small
+/// file's batch.
+fn held_bytes(batch: &Batch) -> usize {
+    batch.batch.get_array_memory_size()
+        + batch.batch.num_columns() * 256
+        + batch.keys.capacity() * std::mem::size_of::<levain_model::keys::Key>()
+        + batch.primary.capacity()
 }
 
 /// Batches of fewer rows (a small file's) are shrunk to their size while
