@@ -23,8 +23,9 @@ pub struct Args {
     /// cannot be read.
     #[arg(long)]
     strict: bool,
-    /// Commit every this many records inside a file, so an interrupted
-    /// import keeps its progress (a re-run continues where it stopped).
+    /// Write and commit every this many records (within a file or across
+    /// files), so an interrupted import keeps its progress (a re-run
+    /// continues where it stopped).
     #[arg(long, default_value_t = 4_000_000, value_name = "N")]
     checkpoint_records: u64,
     /// The site the files come from (`forum.example.org`), for Discourse JSON

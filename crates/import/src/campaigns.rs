@@ -30,6 +30,11 @@ const ORGANIC_COLUMNS: &[&str] = &["start", "end", "hours"];
 
 fn header(head: &[u8]) -> Vec<String> {
     let first = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    // JSON and XML documents (sniffed against every format, often minified
+    // on one long line) are no CSV: not worth splitting.
+    if matches!(first.trim_ascii_start().first(), Some(b'{' | b'[' | b'<')) {
+        return Vec::new();
+    }
     String::from_utf8_lossy(first)
         .trim_start_matches('\u{feff}')
         .split(',')

@@ -264,21 +264,207 @@ struct Embed<'a> {
     kind: Option<Cow<'a, str>>,
     /// `app.bsky.embed.record`: a strongRef; `recordWithMedia`: {record: strongRef}.
     #[serde(borrow)]
-    record: Option<&'a RawValue>,
+    record: Option<EmbedRecord<'a>>,
     #[serde(borrow)]
     external: Option<External<'a>>,
+}
+
+/// What `embed.record` says about a quote, read leniently (a quote of an
+/// unexpected shape is no quote, not a reject) and from JSON or DAG-CBOR
+/// alike: the `uri` of a strongRef (`app.bsky.embed.record`) and the `uri`
+/// of the strongRef under `record` (`…recordWithMedia`). A `uri` that is
+/// not a string, or given twice, counts as absent.
+#[derive(Default)]
+struct EmbedRecord<'a> {
+    uri: Option<Cow<'a, str>>,
+    record_uri: Option<Cow<'a, str>>,
+}
+
+/// A map's `uri` and, one level down, `record.uri`, or nothing for any
+/// other value (which is skipped whole).
+struct Lenient<'a> {
+    /// Whether to look into `record` (only at the top).
+    nested: bool,
+    _p: std::marker::PhantomData<&'a ()>,
+}
+
+macro_rules! lenient_scalars {
+    ($($f:ident: $t:ty),*) => {
+        $(fn $f<E: serde::de::Error>(self, _: $t) -> Result<Self::Value, E> {
+            Ok(EmbedRecord::default())
+        })*
+    };
+}
+
+impl<'de: 'a, 'a> serde::de::Visitor<'de> for Lenient<'a> {
+    type Value = EmbedRecord<'a>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any value")
+    }
+    lenient_scalars!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_i128: i128,
+        visit_u128: u128, visit_f64: f64, visit_str: &str, visit_bytes: &[u8]);
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(EmbedRecord::default())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(EmbedRecord::default())
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> Result<Self::Value, D::Error> {
+        serde::de::IgnoredAny::deserialize(d)?;
+        Ok(EmbedRecord::default())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+        while a.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(EmbedRecord::default())
+    }
+    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut m: M) -> Result<Self::Value, M::Error> {
+        let mut out = EmbedRecord::default();
+        let (mut uris, mut records) = (0, 0);
+        while let Some(Str(k)) = m.next_key::<Str<'de>>()? {
+            match k.as_ref() {
+                "uri" => {
+                    uris += 1;
+                    out.uri = m.next_value::<LenientStr<'a>>()?.0;
+                }
+                "record" if self.nested => {
+                    records += 1;
+                    out.record_uri = m
+                        .next_value_seed(LenientSeed(std::marker::PhantomData))?
+                        .uri;
+                }
+                _ => {
+                    m.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        // A field given twice made the strict decoder fail: no quote.
+        if uris > 1 {
+            out.uri = None;
+        }
+        if records > 1 {
+            out.record_uri = None;
+        }
+        Ok(out)
+    }
+}
+
+/// [`Lenient`] one level down (no `record` in a `record`).
+struct LenientSeed<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> serde::de::DeserializeSeed<'de> for LenientSeed<'a> {
+    type Value = EmbedRecord<'a>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(Lenient {
+            nested: false,
+            _p: std::marker::PhantomData,
+        })
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for EmbedRecord<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Lenient {
+            nested: true,
+            _p: std::marker::PhantomData,
+        })
+    }
+}
+
+/// A string, or None for any other value (skipped whole).
+struct LenientStr<'a>(Option<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for LenientStr<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = LenientStr<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(LenientStr(Some(Cow::Borrowed(v))))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(LenientStr(Some(Cow::Owned(v.to_owned()))))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(LenientStr(Some(Cow::Owned(v))))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(LenientStr(None))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(LenientStr(None))
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(LenientStr(None))
+            }
+            fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<Self::Value, E> {
+                Ok(LenientStr(None))
+            }
+            fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<Self::Value, E> {
+                Ok(LenientStr(None))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(LenientStr(None))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<Self::Value, E> {
+                Ok(LenientStr(None))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(LenientStr(None))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(LenientStr(None))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Self::Value, D::Error> {
+                LenientStr::deserialize(d)
+            }
+            fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Self::Value, D::Error> {
+                serde::de::IgnoredAny::deserialize(d)?;
+                Ok(LenientStr(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Self::Value, A::Error> {
+                while a.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(LenientStr(None))
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut m: M,
+            ) -> Result<Self::Value, M::Error> {
+                while m
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(LenientStr(None))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
 }
 
 #[derive(Deserialize)]
 struct External<'a> {
     #[serde(borrow)]
     uri: Cow<'a, str>,
-}
-
-#[derive(Deserialize)]
-struct WrappedRef<'a> {
-    #[serde(borrow)]
-    record: StrongRef<'a>,
 }
 
 #[derive(Deserialize)]
@@ -493,6 +679,54 @@ pub(crate) fn repo_record(
         buf,
         record.get().as_bytes(),
     )
+}
+
+/// A repository record decoded from DAG-CBOR (a CAR's block) straight into
+/// the types Jetstream's JSON records decode into.
+pub(crate) struct CborRecord<'a>(Record<'a>);
+
+impl<'a> CborRecord<'a> {
+    /// The record of a collection levain reads, when it has the lexicon's
+    /// shape; None otherwise (the caller then goes the JSON way, whose
+    /// rejects say what is wrong).
+    pub(crate) fn decode(collection: &str, cbor: &'a [u8]) -> Option<CborRecord<'a>> {
+        use serde_ipld_dagcbor::from_slice;
+        let record = match collection {
+            POST => Record::Post(from_slice(cbor).ok()?),
+            LIKE | REPOST => Record::Subject(from_slice(cbor).ok()?),
+            FOLLOW => Record::Follow(from_slice(cbor).ok()?),
+            PROFILE => Record::Profile(from_slice(cbor).ok()?),
+            _ => return None,
+        };
+        Some(CborRecord(record))
+    }
+}
+
+/// [`repo_record`] of a record [`CborRecord::decode`] read. `cid` is the
+/// record's CID, which only profiles use (in their key).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn repo_record_cbor(
+    did: &str,
+    account: &str,
+    time_us: i64,
+    collection: &str,
+    rkey: &str,
+    record: CborRecord,
+    cid: Option<&str>,
+    pos: u64,
+    rows: &mut Rows,
+    buf: &mut Buffers,
+) -> Result<(), Reject> {
+    let c = Commit {
+        operation: Cow::Borrowed("create"),
+        collection: Cow::Borrowed(collection),
+        rkey: Cow::Borrowed(rkey),
+        record: Some(record.0),
+        cid: cid.map(Cow::Borrowed),
+        rev: None,
+    };
+    // A decoded record of a collection levain reads is never rejected.
+    commit(did, account, time_us, c, pos, rows, buf, b"")
 }
 
 /// The "seen" observation Jetstream gives an account on its first event.
@@ -834,14 +1068,10 @@ fn commit(
 /// The record a quote embeds, from `app.bsky.embed.record` or `…recordWithMedia`.
 fn quoted_uri(embed: &Embed) -> Option<String> {
     let kind = embed.kind.as_deref()?;
-    let raw = embed.record?.get();
+    let record = embed.record.as_ref()?;
     match kind {
-        "app.bsky.embed.record" => serde_json::from_str::<StrongRef>(raw)
-            .ok()
-            .map(|r| r.uri.into_owned()),
-        "app.bsky.embed.recordWithMedia" => serde_json::from_str::<WrappedRef>(raw)
-            .ok()
-            .map(|r| r.record.uri.into_owned()),
+        "app.bsky.embed.record" => record.uri.as_deref().map(str::to_owned),
+        "app.bsky.embed.recordWithMedia" => record.record_uri.as_deref().map(str::to_owned),
         _ => None,
     }
 }

@@ -311,13 +311,18 @@ fn read(file: &InputFile, ctx: &ReadContext, sink: &mut dyn Sink) -> Result<(), 
         }
     };
     let base = text.as_ptr() as usize;
+    // Entities come in file order: count lines from the previous one only
+    // (counting from the start for each was quadratic in the page's size).
+    let counted = std::cell::Cell::new((0usize, 1u64));
     let line_of = |raw: &RawValue| -> u64 {
         let off = raw.get().as_ptr() as usize - base;
-        text.as_bytes()[..off]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64
-            + 1
+        let (mut from, mut line) = counted.get();
+        if off < from {
+            (from, line) = (0, 1);
+        }
+        line += memchr::memchr_iter(b'\n', &text.as_bytes()[from..off]).count() as u64;
+        counted.set((off, line));
+        line
     };
     let doc_reject = |parsed: &mut Parsed, e: serde_json::Error| {
         let class = if e.is_eof() {

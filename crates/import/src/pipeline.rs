@@ -1,10 +1,19 @@
 //! The import pipeline, written once for every source: files → rows →
 //! deduplicated segments → commits.
 //!
-//! Commits happen after a file (at most once a second) and every
-//! [`ImportOptions::checkpoint_records`] records, so an interrupted import keeps what it committed and re-running it
-//! continues where it stopped (rows already stored are duplicates). With
-//! `strict`, nothing is committed unless every record of every file was read.
+//! Rows wait per table, across files, until a table has
+//! [`ImportOptions::batch_rows`] of them (or all tables hold
+//! [`ImportOptions::pending_bytes`]): then they are deduplicated and written
+//! as one segment, so a folder of many small documents makes few segments.
+//! What was written is committed after the file in which it was written (at
+//! most once a second), everything every
+//! [`ImportOptions::checkpoint_records`] records and at the end, so an
+//! interrupted import keeps what it committed and re-running it continues
+//! where it stopped (rows already stored are duplicates). With `strict`,
+//! nothing is committed unless every record of every file was read.
+//!
+//! A file's new and duplicate counts are known once its last rows are
+//! written: [`Progress::file_done`] comes then, in file order.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -174,44 +183,21 @@ pub fn import_paths(
         rows: BTreeMap::new(),
         reasons: BTreeMap::new(),
         rejected: 0,
-        file: FileSummary::default(),
+        files: Vec::with_capacity(plan.len()),
+        read: 0,
+        reported: 0,
+        written: false,
         since_checkpoint: 0,
         last_commit: Instant::now(),
         progress,
     };
     summary.import_id = Some(import_id);
-    for (file, src) in &plan {
-        p.file = FileSummary {
-            path: file.display.clone(),
-            format: src.name().to_owned(),
-            bytes: file.size,
-            ..FileSummary::default()
-        };
-        progress.file_started(file, src.name());
-        match read_overlapped(*src, file, &mut p) {
-            Ok(()) => {}
-            Err(e @ (ImportError::File { .. } | ImportError::Io { .. })) => {
-                summary.errors.push(FileProblem {
-                    path: file.display.clone(),
-                    message: match e {
-                        ImportError::File { message, .. } => message,
-                        other => other.to_string(),
-                    },
-                });
-            }
-            Err(e) => return Err(e),
-        }
-        let t = Instant::now();
-        p.flush_all()?;
-        tracing::info!("final flush in {:.2} s", t.elapsed().as_secs_f64());
-        summary.files.push(p.file.clone());
-        progress.file_done(&p.file);
-        // Folders of many small files (API pages, collector spools) would
-        // spend their time committing: commit a file at most every second.
-        if !opts.strict && p.last_commit.elapsed() >= COMMIT_INTERVAL {
-            p.commit(false)?;
-        }
-    }
+    read_all(&plan, &mut p, &mut summary)?;
+    let t = Instant::now();
+    p.flush_all()?;
+    tracing::info!("final flush in {:.2} s", t.elapsed().as_secs_f64());
+    p.report_done();
+    debug_assert_eq!(p.reported, p.files.len());
     p.resolve_deferred()?;
     let clean = p.rejected == 0 && summary.errors.is_empty();
     summary.committed = !opts.strict || clean;
@@ -224,6 +210,7 @@ pub fn import_paths(
     summary.rejects_file = p.rejects_file_path();
     summary.rows = p.rows.clone();
     summary.reasons = p.reasons.clone();
+    summary.files = std::mem::take(&mut p.files);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -231,60 +218,85 @@ pub fn import_paths(
 /// The least time between two commits after whole files.
 const COMMIT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Sends what a source parsed to the pipeline on another thread.
-struct ChannelSink(std::sync::mpsc::SyncSender<Parsed>);
+/// What the reading thread tells the pipeline, in file order.
+enum Msg {
+    /// Reading `plan[i]` starts.
+    Start(usize),
+    Parsed(Box<Parsed>),
+    /// The file was read to its end, or could not be.
+    Done(Result<(), ImportError>),
+}
 
-impl Sink for ChannelSink {
+/// Sends what a source parsed to the pipeline on another thread.
+struct ChannelSink<'a>(&'a std::sync::mpsc::SyncSender<Msg>);
+
+impl Sink for ChannelSink<'_> {
     fn accept(&mut self, parsed: Parsed) -> Result<(), ImportError> {
         self.0
-            .send(parsed)
+            .send(Msg::Parsed(Box::new(parsed)))
             .map_err(|_| ImportError::file("import", "stopped"))
     }
 }
 
-/// Reads `file` on a producer thread while this thread deduplicates and
-/// writes what it produced: parsing and writing overlap, and the bounded
-/// channel keeps memory bounded.
-fn read_overlapped(
-    src: &dyn Source,
-    file: &InputFile,
+/// Reads the files one after the other on one producer thread while this
+/// thread deduplicates and writes what it produced: parsing and writing
+/// overlap, and the bounded channel keeps memory bounded. (One thread for
+/// all files: a folder of many small documents would otherwise spend its
+/// time starting threads.)
+fn read_all(
+    plan: &[(InputFile, &'static dyn Source)],
     p: &mut Pipeline,
+    summary: &mut Summary,
 ) -> Result<(), ImportError> {
+    let opts = p.opts;
     let ctx = crate::ReadContext {
-        site: p.opts.site.as_deref(),
-        context: p.opts.context.as_deref(),
-        map: p.opts.map.as_deref(),
+        site: opts.site.as_deref(),
+        context: opts.context.as_deref(),
+        map: opts.map.as_deref(),
     };
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(8);
-        let producer = scope.spawn(move || src.read_with(file, &ctx, &mut ChannelSink(tx)));
-        let mut consumed = Ok(());
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Msg>(8);
+        let ctx = &ctx;
+        let producer = scope.spawn(move || {
+            for (i, (file, src)) in plan.iter().enumerate() {
+                if tx.send(Msg::Start(i)).is_err() {
+                    return;
+                }
+                let read = src.read_with(file, ctx, &mut ChannelSink(&tx));
+                if tx.send(Msg::Done(read)).is_err() {
+                    return;
+                }
+            }
+        });
         let mut busy = std::time::Duration::ZERO;
         let started = Instant::now();
-        for parsed in rx {
+        let mut consumed = Ok(());
+        for msg in rx {
             let t = Instant::now();
-            consumed = p.accept(parsed);
+            consumed = p.take(msg, plan, summary);
             busy += t.elapsed();
             if consumed.is_err() {
+                // Dropping the channel stops the producer.
                 break;
             }
         }
-        // On a consumer error the channel is dropped and the producer stops.
-        let produced = producer.join().expect("the reader thread does not panic");
+        producer.join().expect("the reader thread does not panic");
         tracing::info!(
-            "{}: {:.2} s, of which {:.2} s deduplicating and writing",
-            file.display,
+            "{} files: {:.2} s, of which {:.2} s deduplicating and writing",
+            plan.len(),
             started.elapsed().as_secs_f64(),
             busy.as_secs_f64()
         );
-        consumed.and(produced)
+        consumed
     })
 }
 
-/// Batches of one table waiting to be deduplicated and written.
+/// Batches of one table waiting to be deduplicated and written, with the
+/// index of the file each came from (in file order).
 #[derive(Default)]
 struct Pending {
     batches: Vec<Batch>,
+    files: Vec<usize>,
     rows: usize,
     bytes: usize,
 }
@@ -303,7 +315,14 @@ struct Pipeline<'a> {
     rows: BTreeMap<String, u64>,
     reasons: BTreeMap<String, u64>,
     rejected: u64,
-    file: FileSummary,
+    /// Every file started so far; the last is the one being read.
+    files: Vec<FileSummary>,
+    /// Files read to the end.
+    read: usize,
+    /// Files whose counts are final and were reported to `progress`.
+    reported: usize,
+    /// Whether segments were written since the last commit.
+    written: bool,
     since_checkpoint: u64,
     last_commit: Instant,
     progress: &'a dyn Progress,
@@ -314,12 +333,14 @@ impl Sink for Pipeline<'_> {
         for r in &parsed.rejects {
             self.write_reject(r)?;
         }
-        self.file.records += parsed.records;
-        self.file.rejected += parsed.rejects.len() as u64;
+        let fi = self.files.len() - 1;
+        let file = &mut self.files[fi];
+        file.records += parsed.records;
+        file.rejected += parsed.rejects.len() as u64;
         self.since_checkpoint += parsed.records;
         let prov = Provenance {
             import_id: &self.import_id,
-            source_file: &self.file.path,
+            source_file: &self.files[fi].path,
         };
         if let Some(u) = parsed.rows.finish_unresolved(prov) {
             self.deferred.push(u);
@@ -330,13 +351,21 @@ impl Sink for Pipeline<'_> {
                 self.deferred.push(merged);
             }
         }
-        for batch in parsed.rows.finish(prov) {
+        for mut batch in parsed.rows.finish(prov) {
             let table = batch.table;
-            let bytes = batch.batch.get_array_memory_size();
+            if batch.keys.len() < SMALL_BATCH {
+                // The builders' spare capacity would outweigh the rows of a
+                // small file many times over while they wait.
+                batch.batch = shrink(batch.batch)?;
+                batch.keys.shrink_to_fit();
+                batch.primary.shrink_to_fit();
+            }
+            let bytes = held_bytes(&batch);
             let entry = self.pending.entry(table).or_default();
             entry.rows += batch.keys.len();
             entry.bytes += bytes;
             entry.batches.push(batch);
+            entry.files.push(fi);
             self.pending_bytes += bytes;
             if entry.rows >= self.opts.batch_rows {
                 self.flush(table)?;
@@ -356,12 +385,62 @@ impl Sink for Pipeline<'_> {
         if !self.opts.strict && self.since_checkpoint >= self.opts.checkpoint_records {
             self.flush_all()?;
             self.commit(false)?;
+            self.since_checkpoint = 0;
         }
         Ok(())
     }
 }
 
 impl Pipeline<'_> {
+    /// Handles one message of the reading thread.
+    fn take(
+        &mut self,
+        msg: Msg,
+        plan: &[(InputFile, &'static dyn Source)],
+        summary: &mut Summary,
+    ) -> Result<(), ImportError> {
+        match msg {
+            Msg::Start(i) => {
+                let (file, src) = &plan[i];
+                self.files.push(FileSummary {
+                    path: file.display.clone(),
+                    format: src.name().to_owned(),
+                    bytes: file.size,
+                    ..FileSummary::default()
+                });
+                self.progress.file_started(file, src.name());
+            }
+            Msg::Parsed(parsed) => self.accept(*parsed)?,
+            Msg::Done(read) => {
+                match read {
+                    Ok(()) => {}
+                    Err(e @ (ImportError::File { .. } | ImportError::Io { .. })) => {
+                        summary.errors.push(FileProblem {
+                            path: self.files[self.read].path.clone(),
+                            message: match e {
+                                ImportError::File { message, .. } => message,
+                                other => other.to_string(),
+                            },
+                        });
+                    }
+                    Err(e) => return Err(e),
+                }
+                self.read += 1;
+                self.report_done();
+                // Folders of many small files (API pages, collector spools)
+                // would spend their time committing: commit what was
+                // written at most every second.
+                if !self.opts.strict
+                    && self.written
+                    && self.last_commit.elapsed() >= COMMIT_INTERVAL
+                {
+                    self.commit(false)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn write_reject(&mut self, r: &Reject) -> Result<(), ImportError> {
         self.rejected += 1;
         *self.reasons.entry(r.class.to_owned()).or_default() += 1;
@@ -375,7 +454,7 @@ impl Pipeline<'_> {
         }
         let (rel, w) = self.rejects.as_mut().expect("just set");
         let line = serde_json::json!({
-            "file": self.file.path,
+            "file": self.files.last().map(|f| f.path.as_str()),
             "line": r.pos,
             "reason": r.class,
             "detail": r.detail,
@@ -396,11 +475,16 @@ impl Pipeline<'_> {
             .map(|(rel, _)| self.writer.root().join(rel).display().to_string())
     }
 
-    fn count(&mut self, table: Table, o: AppendOutcome) {
+    /// Counts what an append did with rows of file `file` (None: rows of
+    /// no one file, the deferred unfollows).
+    fn count(&mut self, table: Table, file: Option<usize>, o: AppendOutcome) {
         self.totals += o;
-        self.file.imported += o.new_primary;
-        self.file.duplicates += o.duplicate_primary;
+        if let Some(f) = file {
+            self.files[f].imported += o.new_primary;
+            self.files[f].duplicates += o.duplicate_primary;
+        }
         *self.rows.entry(table.name().to_owned()).or_default() += o.new_rows;
+        self.written |= o.new_rows > 0;
     }
 
     fn flush(&mut self, table: Table) -> Result<(), ImportError> {
@@ -408,8 +492,13 @@ impl Pipeline<'_> {
             return Ok(());
         };
         self.pending_bytes -= p.bytes;
-        let o = self.writer.append(table, &self.import_id, &p.batches)?;
-        self.count(table, o);
+        let each = self
+            .writer
+            .append_each(table, &self.import_id, &p.batches)?;
+        for (o, f) in each.into_iter().zip(p.files) {
+            self.count(table, Some(f), o);
+        }
+        self.report_done();
         Ok(())
     }
 
@@ -419,6 +508,22 @@ impl Pipeline<'_> {
             self.flush(t)?;
         }
         Ok(())
+    }
+
+    /// Reports, in order, the files read to the end none of whose rows wait
+    /// any longer: their counts are final.
+    fn report_done(&mut self) {
+        let waiting = self
+            .pending
+            .values()
+            .filter_map(|p| p.files.first().copied())
+            .min()
+            .unwrap_or(usize::MAX);
+        let upto = self.read.min(waiting);
+        while self.reported < upto {
+            self.progress.file_done(&self.files[self.reported]);
+            self.reported += 1;
+        }
     }
 
     fn commit(&mut self, complete: bool) -> Result<(), ImportError> {
@@ -445,7 +550,7 @@ impl Pipeline<'_> {
             rec.finished_at = Some(chrono::Utc::now().to_rfc3339());
         }
         self.writer.commit()?;
-        self.since_checkpoint = 0;
+        self.written = false;
         self.last_commit = Instant::now();
         Ok(())
     }
@@ -523,13 +628,38 @@ impl Pipeline<'_> {
             &self.import_id,
             std::slice::from_ref(&batch),
         )?;
-        self.count(Table::Interactions, o);
+        self.count(Table::Interactions, None, o);
         tracing::info!(
             "resolved the targets of {n} unfollows in {:.2} s",
             started.elapsed().as_secs_f64()
         );
         Ok(())
     }
+}
+
+/// What a waiting batch holds in memory: its buffers, and what Arrow's
+/// count leaves out (each array's allocations beside its buffers, about
+/// 256 bytes; the keys and flags), which outweighs the rows of a small
+/// file's batch.
+fn held_bytes(batch: &Batch) -> usize {
+    batch.batch.get_array_memory_size()
+        + batch.batch.num_columns() * 256
+        + batch.keys.capacity() * std::mem::size_of::<levain_model::keys::Key>()
+        + batch.primary.capacity()
+}
+
+/// Batches of fewer rows (a small file's) are shrunk to their size while
+/// they wait: the builders start with room for 1024 rows. Bigger ones (the
+/// pieces of a big file) waste less than shrinking them would cost.
+const SMALL_BATCH: usize = 512;
+
+/// `batch` with its buffers' spare capacity given back.
+fn shrink(batch: RecordBatch) -> Result<RecordBatch, ImportError> {
+    let (schema, mut columns, _) = batch.into_parts();
+    for c in &mut columns {
+        datafusion::arrow::array::Array::shrink_to_fit(c);
+    }
+    Ok(RecordBatch::try_new(schema, columns).map_err(levain_store::StoreError::from)?)
 }
 
 /// Concatenates batches of one table into one, with their keys and flags.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use datafusion::arrow::array::{BooleanArray, RecordBatch};
-use datafusion::arrow::compute::filter_record_batch;
+use datafusion::arrow::compute::{concat_batches, filter_record_batch};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use datafusion::parquet::basic::Compression;
@@ -232,10 +232,26 @@ impl Writer {
     /// store does not hold yet, keeping the first of equal keys in input
     /// order. Staged until [`Writer::commit`].
     pub fn append(&mut self, table: Table, tag: &str, batches: &[Batch]) -> Result<AppendOutcome> {
-        let total: usize = batches.iter().map(|b| b.keys.len()).sum();
         let mut out = AppendOutcome::default();
+        for o in self.append_each(table, tag, batches)? {
+            out += o;
+        }
+        Ok(out)
+    }
+
+    /// [`Writer::append`], telling what became of each batch's rows: the
+    /// import pipeline keeps the rows of many small files in one append and
+    /// still counts each file's new and duplicate records.
+    pub fn append_each(
+        &mut self,
+        table: Table,
+        tag: &str,
+        batches: &[Batch],
+    ) -> Result<Vec<AppendOutcome>> {
+        let total: usize = batches.iter().map(|b| b.keys.len()).sum();
+        let mut each = vec![AppendOutcome::default(); batches.len()];
         if total == 0 {
-            return Ok(out);
+            return Ok(each);
         }
         // (key, batch, row), sorted: equal keys keep input order.
         let mut order: Vec<(Key, u32, u32)> = Vec::with_capacity(total);
@@ -270,7 +286,7 @@ impl Writer {
             }
         }
         let mut kept = Vec::with_capacity(batches.len());
-        for (b, mask) in batches.iter().zip(keep) {
+        for ((b, mask), out) in batches.iter().zip(keep).zip(&mut each) {
             for (is_new, primary) in mask.iter().zip(&b.primary) {
                 match (is_new, primary) {
                     (true, true) => out.new_primary += 1,
@@ -278,16 +294,16 @@ impl Writer {
                     _ => {}
                 }
             }
-            if mask.iter().all(|k| *k) {
+            out.new_rows = mask.iter().filter(|k| **k).count() as u64;
+            out.duplicate_rows = mask.len() as u64 - out.new_rows;
+            if out.new_rows == mask.len() as u64 {
                 kept.push(b.batch.clone());
-            } else if mask.iter().any(|k| *k) {
+            } else if out.new_rows > 0 {
                 kept.push(filter_record_batch(&b.batch, &BooleanArray::from(mask))?);
             }
         }
-        out.new_rows = new_keys.len() as u64;
-        out.duplicate_rows = total as u64 - out.new_rows;
         if new_keys.is_empty() {
-            return Ok(out);
+            return Ok(each);
         }
         let (rel, abs) = self.new_file_stem(table, tag)?;
         let seg_rel = format!("{rel}.parquet");
@@ -301,13 +317,13 @@ impl Writer {
             .or_default();
         files.segments.push(Segment {
             file: seg_rel,
-            rows: out.new_rows,
+            rows: new_keys.len() as u64,
         });
         files.key_runs.push(KeyRun {
             file: keys_rel,
             keys: new_keys.len() as u64,
         });
-        Ok(out)
+        Ok(each)
     }
 
     /// Makes everything staged so far visible, atomically.
@@ -456,13 +472,35 @@ impl Writer {
     }
 }
 
+/// Batches smaller than [`SMALL_ROWS`] are concatenated up to this size
+/// before they are written (bigger ones are written as they are: copying
+/// them would cost more than it saves).
+const COALESCE_ROWS: usize = 16 * 1024;
+const SMALL_ROWS: usize = 1024;
+
 fn write_segment(path: &Path, batches: &[RecordBatch]) -> Result<()> {
     let f = io(path, File::create(path))?;
     let schema: Arc<_> = batches[0].schema();
     let props = parquet_props(&schema);
-    let mut w = ArrowWriter::try_new(f, schema, Some(props))?;
+    let mut w = ArrowWriter::try_new(f, schema.clone(), Some(props))?;
+    // The rows of many small files come as many small batches; each write
+    // costs a pass over every column, so small ones go in together.
+    let mut small: Vec<&RecordBatch> = Vec::new();
+    let mut small_rows = 0;
     for b in batches {
-        w.write(b)?;
+        if b.num_rows() >= SMALL_ROWS {
+            w.write(b)?;
+            continue;
+        }
+        small_rows += b.num_rows();
+        small.push(b);
+        if small_rows >= COALESCE_ROWS {
+            w.write(&concat_batches(&schema, small.drain(..))?)?;
+            small_rows = 0;
+        }
+    }
+    if !small.is_empty() {
+        w.write(&concat_batches(&schema, small)?)?;
     }
     let f = w.into_inner()?;
     io(path, f.sync_all())

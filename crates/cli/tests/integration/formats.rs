@@ -253,3 +253,119 @@ fn mapped_csv_lines_cut_or_misencoded_are_rejected_alone() {
         "{s}"
     );
 }
+
+/// A folder of many small API pages is one import whose files share
+/// segments (not a segment per table after every file), whose per-file
+/// counts are each file's own, which a re-import leaves unchanged, and which
+/// kills at random moments never leave inconsistent: a last import then
+/// holds exactly the rows of a clean one.
+#[test]
+fn a_folder_of_many_small_pages_shares_segments_and_survives_kills() {
+    use rand_chacha::ChaCha8Rng;
+    use rand_chacha::rand_core::{RngCore, SeedableRng};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let (folder, truth) = export(tmp.path(), "mastodon-api", 6000);
+    let folder_s = folder.to_str().unwrap();
+    let data = tmp.path().join("store");
+    let started = Instant::now();
+    let first = import(&data, &[folder_s]);
+    let took = started.elapsed();
+    assert_eq!(first["imported"], truth["records"], "{first}");
+    assert_eq!(first["rejected"], 0);
+    let files = first["files"].as_array().unwrap();
+    assert!(files.len() >= 200, "{} files", files.len());
+    let per_file = |s: &Value, field: &str| -> u64 {
+        s["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f[field].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(
+        per_file(&first, "imported"),
+        truth["records"].as_u64().unwrap()
+    );
+    for f in files {
+        assert_eq!(
+            f["imported"].as_u64().unwrap() + f["duplicates"].as_u64().unwrap(),
+            f["records"].as_u64().unwrap(),
+            "{f}"
+        );
+    }
+    // Fewer than `batch_rows` rows per table: one segment and one key run
+    // each, whatever the number of files.
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(data.join("manifest.json")).unwrap()).unwrap();
+    for (table, t) in manifest["tables"].as_object().unwrap() {
+        assert_eq!(t["segments"].as_array().unwrap().len(), 1, "{table}: {t}");
+        assert_eq!(t["key_runs"].as_array().unwrap().len(), 1, "{table}: {t}");
+    }
+    let expected = table_rows(&data);
+    let again = import(&data, &[folder_s]);
+    assert_eq!(again["imported"], 0, "{again}");
+    assert_eq!(again["duplicates"], truth["records"], "{again}");
+    for f in again["files"].as_array().unwrap() {
+        assert_eq!(f["duplicates"], f["records"], "{f}");
+    }
+    assert_eq!(table_rows(&data), expected);
+
+    // Kills at random moments of imports that checkpoint every 500 records.
+    let killed = tmp.path().join("killed");
+    let args = |data: &Path| -> Vec<String> {
+        vec![
+            "--data".into(),
+            data.display().to_string(),
+            "import".into(),
+            "--checkpoint-records".into(),
+            "500".into(),
+            folder_s.into(),
+        ]
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let mut landed = 0;
+    let mut round = 0;
+    while landed < 8 {
+        round += 1;
+        assert!(
+            round <= 40,
+            "only {landed} of 40 kills landed during an import"
+        );
+        if round % 3 == 0 {
+            std::fs::remove_dir_all(&killed).ok();
+        }
+        let delay = Duration::from_micros(rng.next_u64() % (took.as_micros() as u64 + 1));
+        let mut child = Command::new(exe())
+            .args(args(&killed))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().ok();
+        child.wait().unwrap();
+        if !finished {
+            landed += 1;
+        }
+        if !killed.join("manifest.json").exists() {
+            continue;
+        }
+        let rows = table_rows(&killed);
+        for (table, n) in rows.as_object().unwrap() {
+            let max = expected[table].as_u64().unwrap();
+            assert!(
+                n.as_u64().unwrap() <= max,
+                "round {round}: {table}: {n} > {max}"
+            );
+        }
+    }
+    let o = Command::new(exe()).args(args(&killed)).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(table_rows(&killed), expected);
+    let last = import(&killed, &[folder_s]);
+    assert_eq!(last["imported"], 0, "{last}");
+}
