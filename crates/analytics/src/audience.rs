@@ -141,7 +141,11 @@ pub fn for_engine(engine: &Engine, own: &[String]) -> Result<Option<Arc<Audience
             }
             let built = build(engine, own, fp.clone())?;
             match built.save(&cache_dir, &dir) {
-                Ok(()) => AudienceIndex::load(&dir, &fp).unwrap_or(built),
+                Ok(()) => {
+                    // Mapped from the files rather than held twice.
+                    drop(built);
+                    AudienceIndex::load(&dir, &fp)?
+                }
                 Err(e) => {
                     tracing::info!(
                         "audience index kept in memory: cannot write {}: {e}",
@@ -263,12 +267,29 @@ impl Interner {
 }
 
 #[derive(Clone, Copy)]
+/// 16 bytes while the index is built: `tag` packs the post slot (low 29
+/// bits, all ones for none), the kind (2 bits) and the cohort flag (1 bit).
 struct Event {
     at: i64,
     actor: u32,
-    post: u32,
-    kind: u8,
-    cohort: u8,
+    tag: u32,
+}
+
+const SLOT_MASK: u32 = (1 << 29) - 1;
+
+impl Event {
+    fn post(&self) -> u32 {
+        match self.tag & SLOT_MASK {
+            SLOT_MASK => NO_POST,
+            s => s,
+        }
+    }
+    fn kind(&self) -> u8 {
+        ((self.tag >> 29) & 3) as u8
+    }
+    fn cohort(&self) -> u8 {
+        (self.tag >> 31) as u8
+    }
 }
 
 struct Follow {
@@ -316,8 +337,17 @@ fn build(engine: &Engine, own: &[String], fingerprint: String) -> Result<Audienc
         },
     )?;
 
+    if slots.len() >= SLOT_MASK as usize {
+        return Err(AnalyticsError::Mixed(format!(
+            "{} own posts: the audience index holds at most {SLOT_MASK}",
+            slots.len()
+        )));
+    }
     let mut accounts = Interner::default();
-    let mut events: Vec<Event> = Vec::new();
+    // Sized once: most stored interactions are kept, and growing by
+    // doubling would briefly hold the old and the new buffer.
+    let mut events: Vec<Event> =
+        Vec::with_capacity(engine.manifest().rows(Table::Interactions) as usize);
     each_batch(
         engine,
         &format!(
@@ -352,9 +382,7 @@ fn build(engine: &Engine, own: &[String], fingerprint: String) -> Result<Audienc
                 events.push(Event {
                     at: t.value(r),
                     actor: accounts.intern(a),
-                    post: slot,
-                    kind: kind as u8,
-                    cohort: u8::from(to_own),
+                    tag: slot.min(SLOT_MASK) | (kind as u32) << 29 | u32::from(to_own) << 31,
                 });
             }
             Ok(())
@@ -435,38 +463,40 @@ fn build(engine: &Engine, own: &[String], fingerprint: String) -> Result<Audienc
         events: events.len() as u64,
         follows: follows.len() as u64,
     };
+    let event_rows = events;
     let events = batch(vec![
         (
             "actor",
             Arc::new(UInt32Array::from(
-                events.iter().map(|e| e.actor).collect::<Vec<_>>(),
+                event_rows.par_iter().map(|e| e.actor).collect::<Vec<_>>(),
             )),
         ),
         (
             "at",
             Arc::new(Int64Array::from(
-                events.iter().map(|e| e.at).collect::<Vec<_>>(),
+                event_rows.par_iter().map(|e| e.at).collect::<Vec<_>>(),
             )),
         ),
         (
             "post",
             Arc::new(UInt32Array::from(
-                events.iter().map(|e| e.post).collect::<Vec<_>>(),
+                event_rows.par_iter().map(Event::post).collect::<Vec<_>>(),
             )),
         ),
         (
             "kind",
             Arc::new(UInt8Array::from(
-                events.iter().map(|e| e.kind).collect::<Vec<_>>(),
+                event_rows.par_iter().map(Event::kind).collect::<Vec<_>>(),
             )),
         ),
         (
             "cohort",
             Arc::new(UInt8Array::from(
-                events.iter().map(|e| e.cohort).collect::<Vec<_>>(),
+                event_rows.par_iter().map(Event::cohort).collect::<Vec<_>>(),
             )),
         ),
     ])?;
+    drop(event_rows);
     let follows = batch(vec![
         (
             "actor",
