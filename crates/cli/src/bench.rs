@@ -469,15 +469,19 @@ fn query(a: QueryArgs) -> anyhow::Result<ExitCode> {
         };
         child_with_env(&["--data", &s, what, "--json"], env)
     };
-    // (cold s, warm s, peak RSS bytes, JSON) of three runs of `what`.
-    let three = |what: &str, off: bool| -> anyhow::Result<(f64, f64, u64, String)> {
+    // Three runs of `what`: cold and warm seconds, their peak RSS (MB),
+    // and the cold run's JSON.
+    let three = |what: &str, off: bool| -> anyhow::Result<([f64; 4], String)> {
         let (cold, r0, out) = run(what, off)?;
         let (w1, r1, _) = run(what, off)?;
         let (w2, r2, _) = run(what, off)?;
-        Ok((cold, w1.min(w2), r0.max(r1).max(r2), out))
+        Ok((
+            [cold, w1.min(w2), r0 as f64 / 1e6, r1.max(r2) as f64 / 1e6],
+            out,
+        ))
     };
-    let (e_cold, e_warm, e_rss, e_out) = three("engagement", false)?;
-    let (c_cold, c_warm, c_rss, c_out) = three("cohorts", false)?;
+    let (e, e_out) = three("engagement", false)?;
+    let (c, c_out) = three("cohorts", false)?;
     let index_bytes: u64 = std::fs::read_dir(&cache)
         .into_iter()
         .flatten()
@@ -501,42 +505,30 @@ fn query(a: QueryArgs) -> anyhow::Result<ExitCode> {
         }
     );
     println!(
-        "{:<34} {:>10} {:>10} {:>14}",
-        "", "cold s", "warm s", "peak RSS MB"
+        "{:<34} {:>9} {:>9} {:>13} {:>13}",
+        "", "cold s", "warm s", "cold RSS MB", "warm RSS MB"
     );
-    let line = |what: &str, cold: f64, warm: f64, rss: f64| {
-        println!("{what:<34} {cold:>10.3} {warm:>10.3} {rss:>14.0}");
+    let line = |what: &str, f: [f64; 4]| {
+        println!(
+            "{what:<34} {:>9.3} {:>9.3} {:>13.0} {:>13.0}",
+            f[0], f[1], f[2], f[3]
+        );
     };
-    line(
-        "levain engagement (index)",
-        e_cold,
-        e_warm,
-        e_rss as f64 / 1e6,
-    );
-    line("levain cohorts (index)", c_cold, c_warm, c_rss as f64 / 1e6);
+    line("levain engagement (index)", e);
+    line("levain cohorts (index)", c);
     println!(
         "  (each a `levain … --json` process; engagement's cold run builds the index, cohorts' reuses it)"
     );
     let mut agree_reference = None;
     if reference {
-        let (re_cold, re_warm, re_rss, re_out) = three("engagement", true)?;
-        let (rc_cold, rc_warm, rc_rss, rc_out) = three("cohorts", true)?;
-        line(
-            "levain engagement (SQL reference)",
-            re_cold,
-            re_warm,
-            re_rss as f64 / 1e6,
-        );
-        line(
-            "levain cohorts (SQL reference)",
-            rc_cold,
-            rc_warm,
-            rc_rss as f64 / 1e6,
-        );
+        let (re, re_out) = three("engagement", true)?;
+        let (rc, rc_out) = three("cohorts", true)?;
+        line("levain engagement (SQL reference)", re);
+        line("levain cohorts (SQL reference)", rc);
         println!(
             "Speedup of the index, warm: engagement {:.1}×, cohorts {:.1}×",
-            re_warm / e_warm.max(1e-9),
-            rc_warm / c_warm.max(1e-9)
+            re[1] / e[1].max(1e-9),
+            rc[1] / c[1].max(1e-9)
         );
         agree_reference = Some(re_out == e_out && rc_out == c_out);
     } else {
@@ -598,16 +590,16 @@ fn query(a: QueryArgs) -> anyhow::Result<ExitCode> {
     let drss = f(&d["peak_rss_mb"]) * 1.048576;
     line(
         &format!("duckdb {} engagement", d["duckdb"].as_str().unwrap_or("")),
-        de_cold,
-        de_warm,
-        drss,
+        [de_cold, de_warm, drss, drss],
     );
-    line("duckdb cohorts", dc_cold, dc_warm, drss);
-    println!("  (one Python process, three runs of each query; the RSS is its peak)");
+    line("duckdb cohorts", [dc_cold, dc_warm, drss, drss]);
     println!(
-        "Warm time, levain / DuckDB: engagement {:.2}, cohorts {:.2} (below 1 means levain is faster).",
-        e_warm / de_warm.max(1e-9),
-        c_warm / dc_warm.max(1e-9)
+        "  (one Python process, three runs of each query, memory_limit 8GB; the RSS is the process's peak)"
+    );
+    println!(
+        "Warm time, levain / DuckDB: engagement {:.3}, cohorts {:.3} (below 1 means levain is faster).",
+        e[1] / de_warm.max(1e-9),
+        c[1] / dc_warm.max(1e-9)
     );
     // Both must give the same answers.
     let mut agree = true;
