@@ -692,11 +692,18 @@ impl AudienceIndex {
         }
         // Older indexes (other snapshots, other own accounts) are stale. A
         // reader still mapping one keeps its pages until it is done.
+        // Temporary folders of killed builds go too.
         if let Ok(entries) = std::fs::read_dir(cache) {
             for e in entries.flatten() {
                 let p = e.path();
                 let name = e.file_name().to_string_lossy().into_owned();
-                if p != dir && name.starts_with("audience-") {
+                // Temporary folders are renamed seconds after they are
+                // made: one an hour old is what a killed build left.
+                let abandoned = name.starts_with(".tmp-audience-")
+                    && e.metadata()
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|t| t.elapsed().is_ok_and(|a| a.as_secs() > 3600));
+                if p != dir && (name.starts_with("audience-") || abandoned) {
                     let _ = std::fs::remove_dir_all(&p);
                 }
             }
