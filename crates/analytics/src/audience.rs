@@ -104,7 +104,9 @@ pub struct AudienceIndex {
     follows: RecordBatch,
     /// Read on demand: only `--exclude-suspicious` needs the names.
     accounts: OnceLock<RecordBatch>,
-    dir: Option<PathBuf>,
+    /// `accounts.arrow`, mapped when the index is (so a newer index
+    /// replacing this one cannot take it away) and decoded on demand.
+    accounts_file: Option<(PathBuf, Buffer)>,
 }
 
 /// Whether the analyses should use the index (`LEVAIN_AUDIENCE_INDEX=off`
@@ -542,7 +544,7 @@ fn build(engine: &Engine, own: &[String], fingerprint: String) -> Result<Audienc
         events,
         follows,
         accounts: OnceLock::from(accounts),
-        dir: None,
+        accounts_file: None,
     })
 }
 
@@ -608,20 +610,33 @@ fn write_ipc(path: &Path, b: &RecordBatch) -> Result<()> {
 
 /// The one record batch of an IPC file, read in place from a memory map.
 fn read_ipc(path: &Path) -> Result<RecordBatch> {
-    let bad = |m: String| AnalyticsError::Mixed(format!("{}: {m}", path.display()));
+    decode_ipc(path, &map_file(path)?)
+}
+
+/// A file mapped read-only, as an Arrow buffer that owns the mapping.
+fn map_file(path: &Path) -> Result<Buffer> {
     let file = File::open(path).map_err(|e| io_err(path, e))?;
     // SAFETY: the index's files are written once, to a temporary folder that
     // is renamed into place, and never modified afterwards; the map is
     // read-only.
     let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| io_err(path, e))?;
     let len = map.len();
-    if len < 10 {
-        return Err(bad("not an Arrow IPC file".into()));
+    if len == 0 {
+        return Ok(Buffer::from_vec(Vec::<u8>::new()));
     }
     let ptr = std::ptr::NonNull::new(map.as_ptr() as *mut u8).expect("a mapping is not null");
     // SAFETY: `ptr` is valid for `len` bytes for as long as `map` lives, and
     // the buffer owns `map`.
-    let bytes = unsafe { Buffer::from_custom_allocation(ptr, len, Arc::new(map)) };
+    Ok(unsafe { Buffer::from_custom_allocation(ptr, len, Arc::new(map)) })
+}
+
+/// The one record batch of an IPC file's bytes, read in place.
+fn decode_ipc(path: &Path, bytes: &Buffer) -> Result<RecordBatch> {
+    let bad = |m: String| AnalyticsError::Mixed(format!("{}: {m}", path.display()));
+    let len = bytes.len();
+    if len < 10 {
+        return Err(bad("not an Arrow IPC file".into()));
+    }
     let trailer: [u8; 10] = bytes[len - 10..].try_into().expect("ten bytes");
     let footer_len = read_footer_length(trailer).map_err(arrow_err)?;
     if footer_len + 10 > len {
@@ -764,7 +779,10 @@ impl AudienceIndex {
             events,
             follows,
             accounts: OnceLock::new(),
-            dir: Some(dir.to_owned()),
+            accounts_file: Some((
+                dir.join("accounts.arrow"),
+                map_file(&dir.join("accounts.arrow"))?,
+            )),
         };
         // Ids out of range would index past the per-id arrays.
         let (n, s) = (idx.meta.accounts, idx.meta.slots);
@@ -790,15 +808,15 @@ impl AudienceIndex {
         if let Some(b) = self.accounts.get() {
             return Ok(b);
         }
-        let dir = self
-            .dir
+        let (path, bytes) = self
+            .accounts_file
             .as_ref()
             .expect("an index not built here was loaded");
-        let b = read_ipc(&dir.join("accounts.arrow"))?;
+        let b = decode_ipc(path, bytes)?;
         if b.num_rows() != self.meta.accounts as usize || b.num_columns() != 1 {
             return Err(AnalyticsError::Mixed(format!(
-                "{}: accounts.arrow does not match meta.json",
-                dir.display()
+                "{}: does not match meta.json",
+                path.display()
             )));
         }
         Ok(self.accounts.get_or_init(|| b))
