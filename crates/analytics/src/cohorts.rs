@@ -77,19 +77,35 @@ pub fn cohorts(
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
+    let camps = campaigns::load(engine)?;
+    if let Some(idx) = crate::audience::for_engine(engine, own)? {
+        return crate::audience::cohorts(&idx, engine, filters, period_days, by, &camps);
+    }
+    cohorts_sql(engine, own, filters, period_days, by, &camps)
+}
+
+/// The reference: [`cohorts`] in DataFusion SQL over the stored tables
+/// (`LEVAIN_AUDIENCE_INDEX=off`); the audience index must agree with it.
+fn cohorts_sql(
+    engine: &Engine,
+    own: &[String],
+    filters: &Filters,
+    period_days: u32,
+    by: CohortBy,
+    camps: &[campaigns::Campaign],
+) -> Result<Cohorts> {
     let own_in = crate::own_in(own);
     let period = i64::from(period_days.max(1)) * DAY;
     let end = match (data_end(engine)?, filters.to) {
         (Some(e), Some(t)) => Some(e.min(t)),
         (e, _) => e,
     };
-    let camps = campaigns::load(engine)?;
     let acquisitions = acquisitions(engine, own, filters)?;
     let members: Vec<Member> = acquisitions
         .into_iter()
         .map(|a| {
             let cohort = match by {
-                CohortBy::Source => campaigns::window_at(&camps, &a.channel, a.at)
+                CohortBy::Source => campaigns::window_at(camps, &a.channel, a.at)
                     .map_or_else(|| "organic".to_owned(), |c| format!("campaign:{}", c.name)),
                 CohortBy::Month => rfc3339(a.at)[..7].to_owned(),
             };
@@ -157,10 +173,22 @@ pub fn cohorts(
             p.engaged = u(&r, "n");
         }
     }
+    let table = table.into_iter().map(|(c, v)| (c.to_owned(), v)).collect();
+    Ok(finish(table, by, camps, period_days, end))
+}
+
+/// The report from its cohorts (by name: members, periods), in order.
+pub(crate) fn finish(
+    table: BTreeMap<String, (u64, Vec<Period>)>,
+    by: CohortBy,
+    camps: &[campaigns::Campaign],
+    period_days: u32,
+    end: i64,
+) -> Cohorts {
     let mut cohorts: Vec<Cohort> = table
         .into_iter()
         .map(|(cohort, (acquired, retention))| Cohort {
-            cohort: cohort.to_owned(),
+            cohort,
             acquired,
             retention,
         })
@@ -175,12 +203,12 @@ pub fn cohorts(
         };
         cohorts.sort_by_key(|c| (start(c), c.cohort.clone()));
     }
-    Ok(Cohorts {
+    Cohorts {
         period_days,
         by,
         data_end: Some(rfc3339(end)),
         cohorts,
-    })
+    }
 }
 
 /// A follower's acquisition: its first follow of an own account.

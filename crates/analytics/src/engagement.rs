@@ -82,12 +82,27 @@ pub fn engagement(
     weights: &Weights,
 ) -> Result<Engagement> {
     filters.check(engine)?;
-    let cut_e_actor = filters.cut("e.actor");
     if own.is_empty() {
         return Err(AnalyticsError::NoOwnAccounts);
     }
-    let own_in = crate::own_in(own);
     let camps = campaigns::load(engine)?;
+    if let Some(idx) = crate::audience::for_engine(engine, own)? {
+        return crate::audience::engagement(&idx, engine, filters, weights, &camps);
+    }
+    engagement_sql(engine, own, filters, weights, &camps)
+}
+
+/// The reference: [`engagement`] in DataFusion SQL over the stored tables
+/// (`LEVAIN_AUDIENCE_INDEX=off`); the audience index must agree with it.
+fn engagement_sql(
+    engine: &Engine,
+    own: &[String],
+    filters: &Filters,
+    weights: &Weights,
+    camps: &[campaigns::Campaign],
+) -> Result<Engagement> {
+    let cut_e_actor = filters.cut("e.actor");
+    let own_in = crate::own_in(own);
     let posts = rows(
         engine,
         &format!(
@@ -101,7 +116,7 @@ pub fn engagement(
         .iter()
         .map(|r| {
             let (post, channel, t) = (s(r, "post"), s(r, "channel"), i(r, "t").unwrap_or(0));
-            let paid = campaigns::classify_post(&camps, &post, &channel, t);
+            let paid = campaigns::classify_post(camps, &post, &channel, t);
             PostEngagement {
                 at: rfc3339(t),
                 paid: paid.is_some(),
@@ -149,25 +164,6 @@ pub fn engagement(
             p.weighted = weights.score(p.likes, p.reshares, p.replies, p.quotes);
         }
     }
-    let mut totals = Counts::default();
-    let mut by_source = BySource::default();
-    for p in &out {
-        for c in [
-            &mut totals,
-            if p.paid {
-                &mut by_source.paid
-            } else {
-                &mut by_source.organic
-            },
-        ] {
-            c.posts += 1;
-            c.likes += p.likes;
-            c.reshares += p.reshares;
-            c.replies += p.replies;
-            c.quotes += p.quotes;
-            c.weighted += p.weighted;
-        }
-    }
     // One pass: distinct posts engaged per (source, actor). Posts are either
     // paid or organic, so an actor's total is the sum of its two counts.
     let (_, batches) = engine.sql(&format!(
@@ -184,28 +180,64 @@ pub fn engagement(
                 n.value(r) as u64;
         }
     }
-    let tally = |c: &mut Counts, n: u64| {
+    let mut tallies = [(0u64, 0u64, 0u64); 3];
+    let tally = |c: &mut (u64, u64, u64), n: u64| {
         if n > 0 {
-            c.unique_engagers += 1;
+            c.0 += 1;
             if n >= 2 {
-                c.repeat_engagers += 1;
+                c.1 += 1;
             } else {
-                c.one_time_engagers += 1;
+                c.2 += 1;
             }
         }
     };
     for [organic, paid] in per_actor.into_values() {
-        tally(&mut totals, organic + paid);
-        tally(&mut by_source.organic, organic);
-        tally(&mut by_source.paid, paid);
+        tally(&mut tallies[0], organic + paid);
+        tally(&mut tallies[1], organic);
+        tally(&mut tallies[2], paid);
     }
-    Ok(Engagement {
+    Ok(finish(out, tallies, weights))
+}
+
+/// The report from its posts (with their counts) and the engagers tallied
+/// as (unique, repeat, one-time) in total, organic and paid.
+pub(crate) fn finish(
+    posts: Vec<PostEngagement>,
+    tallies: [(u64, u64, u64); 3],
+    weights: &Weights,
+) -> Engagement {
+    let mut totals = Counts::default();
+    let mut by_source = BySource::default();
+    for p in &posts {
+        for c in [
+            &mut totals,
+            if p.paid {
+                &mut by_source.paid
+            } else {
+                &mut by_source.organic
+            },
+        ] {
+            c.posts += 1;
+            c.likes += p.likes;
+            c.reshares += p.reshares;
+            c.replies += p.replies;
+            c.quotes += p.quotes;
+            c.weighted += p.weighted;
+        }
+    }
+    for (c, t) in [&mut totals, &mut by_source.organic, &mut by_source.paid]
+        .into_iter()
+        .zip(tallies)
+    {
+        (c.unique_engagers, c.repeat_engagers, c.one_time_engagers) = t;
+    }
+    Engagement {
         totals,
         by_source,
-        posts: out,
+        posts,
         paid_rule: PAID_RULE,
         weights: *weights,
-    })
+    }
 }
 
 /// Registers the own posts in the period with their paid flag, for joins.

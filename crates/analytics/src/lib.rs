@@ -36,10 +36,13 @@
 //! report whose field names are a stable contract (the CLI's `--json` and,
 //! later, the HTTP API print them as they are). The relational work runs as
 //! DataFusion SQL over a store snapshot; only small sets (own posts,
-//! campaigns, acquisitions) come back into Rust.
+//! campaigns, acquisitions) come back into Rust. `engagement` and `cohorts`
+//! read the [`audience`] index instead (dense ids, built once per snapshot,
+//! memory-mapped), with the SQL kept as their reference.
 
 pub mod actions;
 pub mod amplifiers;
+pub mod audience;
 pub mod cadence;
 pub mod campaigns;
 pub mod cohorts;

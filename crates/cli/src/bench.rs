@@ -71,6 +71,14 @@ impl Generated {
 pub struct QueryArgs {
     #[command(flatten)]
     input: Generated,
+    /// Measure this store (with its own accounts) instead of a generated
+    /// one; the audience index goes in its cache/ when it is writable.
+    #[arg(long)]
+    store: Option<PathBuf>,
+    /// Also time the SQL reference (`LEVAIN_AUDIENCE_INDEX=off`): yes, no,
+    /// or auto (up to 2·10⁷ interactions).
+    #[arg(long, default_value = "auto")]
+    reference: String,
 }
 
 #[derive(clap::Args)]
@@ -122,10 +130,19 @@ pub fn run(b: Bench) -> anyhow::Result<ExitCode> {
 /// `ru_maxrss` that `wait4` reports would start from this (large) process's
 /// peak, which Linux carries across the child's `exec`.
 pub(crate) fn child(args: &[&str]) -> anyhow::Result<(f64, u64, String)> {
+    child_with_env(args, &[])
+}
+
+/// [`child`] with extra environment variables.
+pub(crate) fn child_with_env(
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> anyhow::Result<(f64, u64, String)> {
     let exe = std::env::current_exe()?;
     let started = Instant::now();
     let mut c = Command::new(exe)
         .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()?;
@@ -401,93 +418,137 @@ fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn query(a: QueryArgs) -> anyhow::Result<ExitCode> {
-    use levain_analytics::cohorts::{CohortBy, cohorts};
-    use levain_analytics::engagement::engagement;
     let g = &a.input;
     let dir = g.dir();
-    let input = bench_input(&dir, g.events, g.seed)?;
-    let store_dir = dir.join(format!("query-store-{}-{}", g.events, g.seed));
-    let truth: levain_synth::Truth =
-        serde_json::from_slice(&std::fs::read(input.join(levain_synth::TRUTH_FILE))?)?;
-    let own: Vec<String> = truth.own.iter().map(|o| o.account.clone()).collect();
-    if !store_dir.join("manifest.json").is_file() {
-        eprintln!("Importing into {} …", store_dir.display());
-        let s = store_dir.to_string_lossy().into_owned();
-        let files = [
-            input
-                .join(levain_synth::JETSTREAM_FILE)
-                .to_string_lossy()
-                .into_owned(),
-            input
-                .join(levain_synth::CAMPAIGNS_FILE)
-                .to_string_lossy()
-                .into_owned(),
-        ];
-        child(&["--data", &s, "import", &files[0], &files[1], "--json"])?;
-        child(&["--data", &s, "compact", "--json"])?;
-        for o in &own {
-            child(&["--data", &s, "own", "add", o])?;
+    let store_dir = match &a.store {
+        Some(s) => s.clone(),
+        None => {
+            let store_dir = dir.join(format!("query-store-{}-{}", g.events, g.seed));
+            if !store_dir.join("manifest.json").is_file() {
+                query_store(&dir, &store_dir, g.events, g.seed)?;
+            }
+            store_dir
         }
-    }
+    };
     let store = levain_store::Store::open(&store_dir)?;
     let manifest = store.manifest()?;
-    let interactions = manifest.rows(levain_model::Table::Interactions);
-    let time3 = |f: &dyn Fn() -> anyhow::Result<()>| -> anyhow::Result<(f64, f64)> {
-        let mut runs = Vec::new();
-        for _ in 0..3 {
-            let t = Instant::now();
-            f()?;
-            runs.push(t.elapsed().as_secs_f64());
-        }
-        Ok((runs[0], runs[1].min(runs[2])))
-    };
-    let engine = levain_store::query::Engine::new(store.root(), &manifest)?;
-    let filters = levain_analytics::Filters::default();
-    let eng = engagement(&engine, &own, &filters, &Default::default())?;
-    let coh = cohorts(&engine, &own, &filters, 30, CohortBy::Source)?;
-    let (e_cold, e_warm) = time3(&|| {
-        engagement(&engine, &own, &filters, &Default::default())
-            .map(|_| ())
-            .map_err(Into::into)
-    })?;
-    let (c_cold, c_warm) = time3(&|| {
-        cohorts(&engine, &own, &filters, 30, CohortBy::Source)
-            .map(|_| ())
-            .map_err(Into::into)
-    })?;
-    let rss = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0);
-    println!(
-        "Store: {} interactions ({} events), {}",
-        thousands(interactions),
-        thousands(truth.counts.events),
+    let own: Vec<String> = manifest.own.iter().cloned().collect();
+    anyhow::ensure!(
+        !own.is_empty(),
+        "{} declares no own accounts",
         store_dir.display()
     );
+    let interactions = manifest.rows(levain_model::Table::Interactions);
+    let s = store_dir.to_string_lossy().into_owned();
+    let reference = match a.reference.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => interactions <= 20_000_000,
+    };
     println!(
-        "{:<28} {:>10} {:>10} {:>14}",
-        "", "cold s", "warm s", "peak RSS MB"
+        "Store: {} interactions, {}",
+        thousands(interactions),
+        store_dir.display()
+    );
+    // Cold: no index yet (it is built by the first command and saved in
+    // the store's cache/, or kept in memory when the store is read-only).
+    let cache = store_dir.join("cache");
+    if let Ok(entries) = std::fs::read_dir(&cache) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with("audience-") {
+                std::fs::remove_dir_all(e.path())?;
+            }
+        }
+    }
+    let writable = std::fs::create_dir_all(&cache).is_ok() && tempfile::tempfile_in(&cache).is_ok();
+    let run = |what: &str, off: bool| -> anyhow::Result<(f64, u64, String)> {
+        let env: &[(&str, &str)] = if off {
+            &[("LEVAIN_AUDIENCE_INDEX", "off")]
+        } else {
+            &[]
+        };
+        child_with_env(&["--data", &s, what, "--json"], env)
+    };
+    // Three runs of `what`: cold and warm seconds, their peak RSS (MB),
+    // and the cold run's JSON.
+    let three = |what: &str, off: bool| -> anyhow::Result<([f64; 4], String)> {
+        let (cold, r0, out) = run(what, off)?;
+        let (w1, r1, _) = run(what, off)?;
+        let (w2, r2, _) = run(what, off)?;
+        Ok((
+            [cold, w1.min(w2), r0 as f64 / 1e6, r1.max(r2) as f64 / 1e6],
+            out,
+        ))
+    };
+    let (e, e_out) = three("engagement", false)?;
+    let (c, c_out) = three("cohorts", false)?;
+    let index_bytes: u64 = std::fs::read_dir(&cache)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("audience-"))
+        .flat_map(|e| std::fs::read_dir(e.path()).into_iter().flatten().flatten())
+        .filter_map(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "Audience index: {} on disk{}",
+        if writable {
+            format!("{:.0} MB", index_bytes as f64 / 1e6)
+        } else {
+            "nothing".to_owned()
+        },
+        if writable {
+            ""
+        } else {
+            " (read-only store: every command builds it in memory, so warm = cold)"
+        }
     );
     println!(
-        "{:<28} {:>10.3} {:>10.3} {:>14.0}",
-        "levain engagement", e_cold, e_warm, rss
+        "{:<34} {:>9} {:>9} {:>13} {:>13}",
+        "", "cold s", "warm s", "cold RSS MB", "warm RSS MB"
     );
+    let line = |what: &str, f: [f64; 4]| {
+        println!(
+            "{what:<34} {:>9.3} {:>9.3} {:>13.0} {:>13.0}",
+            f[0], f[1], f[2], f[3]
+        );
+    };
+    line("levain engagement (index)", e);
+    line("levain cohorts (index)", c);
     println!(
-        "{:<28} {:>10.3} {:>10.3} {:>14.0}",
-        "levain cohorts", c_cold, c_warm, rss
+        "  (each a `levain … --json` process; engagement's cold run builds the index, cohorts' reuses it)"
     );
+    let mut agree_reference = None;
+    if reference {
+        let (re, re_out) = three("engagement", true)?;
+        let (rc, rc_out) = three("cohorts", true)?;
+        line("levain engagement (SQL reference)", re);
+        line("levain cohorts (SQL reference)", rc);
+        println!(
+            "Speedup of the index, warm: engagement {:.1}×, cohorts {:.1}×",
+            re[1] / e[1].max(1e-9),
+            rc[1] / c[1].max(1e-9)
+        );
+        agree_reference = Some(re_out == e_out && rc_out == c_out);
+    } else {
+        println!("SQL reference skipped (over 2·10⁷ interactions; --reference yes runs it)");
+    }
+    let eng: serde_json::Value = serde_json::from_str(&e_out)?;
+    let coh: serde_json::Value = serde_json::from_str(&c_out)?;
+    let mut ok = agree_reference != Some(false);
+    if let Some(a) = agree_reference {
+        println!(
+            "Index and SQL reference print the same JSON: {}",
+            if a { "yes" } else { "NO" }
+        );
+    }
 
     // DuckDB over the same Parquet files, if it is installed.
     let script = std::env::temp_dir().join("levain-bench-duckdb.py");
     std::fs::write(&script, include_str!("bench_duckdb.py"))?;
-    let end = coh
-        .data_end
-        .as_deref()
+    let end = coh["data_end"]
+        .as_str()
         .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
         .map_or(0, |d| d.timestamp_micros());
     let out = Command::new("python3")
@@ -507,50 +568,46 @@ fn query(a: QueryArgs) -> anyhow::Result<ExitCode> {
                     .last()
                     .unwrap_or("python3 failed")
             );
-            return Ok(ExitCode::SUCCESS);
+            return Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
         }
         Err(e) => {
             println!("DuckDB comparison skipped: python3 not found ({e})");
-            return Ok(ExitCode::SUCCESS);
+            return Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
         }
     };
     let d: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    let (de_cold, de_warm) = (
-        d["engagement"]["cold_s"].as_f64().unwrap_or(0.0),
-        d["engagement"]["warm_s"].as_f64().unwrap_or(0.0),
+    let f = |v: &serde_json::Value| v.as_f64().unwrap_or(0.0);
+    let (de_cold, de_warm) = (f(&d["engagement"]["cold_s"]), f(&d["engagement"]["warm_s"]));
+    let (dc_cold, dc_warm) = (f(&d["cohorts"]["cold_s"]), f(&d["cohorts"]["warm_s"]));
+    let drss = f(&d["peak_rss_mb"]) * 1.048576;
+    line(
+        &format!("duckdb {} engagement", d["duckdb"].as_str().unwrap_or("")),
+        [de_cold, de_warm, drss, drss],
     );
-    let (dc_cold, dc_warm) = (
-        d["cohorts"]["cold_s"].as_f64().unwrap_or(0.0),
-        d["cohorts"]["warm_s"].as_f64().unwrap_or(0.0),
-    );
-    let drss = d["peak_rss_mb"].as_f64().unwrap_or(0.0);
+    line("duckdb cohorts", [dc_cold, dc_warm, drss, drss]);
     println!(
-        "{:<28} {:>10.3} {:>10.3} {:>14.0}",
-        format!("duckdb {} engagement", d["duckdb"].as_str().unwrap_or("")),
-        de_cold,
-        de_warm,
-        drss
+        "  (one Python process, three runs of each query, memory_limit 8GB; the RSS is the process's peak)"
     );
     println!(
-        "{:<28} {:>10.3} {:>10.3} {:>14.0}",
-        "duckdb cohorts", dc_cold, dc_warm, drss
-    );
-    println!(
-        "Warm time, levain / DuckDB: engagement {:.2}, cohorts {:.2} (below 1 means levain is faster).",
-        e_warm / de_warm.max(1e-9),
-        c_warm / dc_warm.max(1e-9)
+        "Warm time, levain / DuckDB: engagement {:.3}, cohorts {:.3} (below 1 means levain is faster).",
+        e[1] / de_warm.max(1e-9),
+        c[1] / dc_warm.max(1e-9)
     );
     // Both must give the same answers.
     let mut agree = true;
     for row in d["engagement"]["rows"].as_array().into_iter().flatten() {
         let paid = row[0].as_bool().unwrap_or(false);
-        let ours = if paid {
-            &eng.by_source.paid
-        } else {
-            &eng.by_source.organic
-        };
-        agree &= row[1].as_u64() == Some(ours.unique_engagers)
-            && row[2].as_u64() == Some(ours.repeat_engagers);
+        let ours = &eng["by_source"][if paid { "paid" } else { "organic" }];
+        agree &= row[1].as_u64() == ours["unique_engagers"].as_u64()
+            && row[2].as_u64() == ours["repeat_engagers"].as_u64();
     }
     for row in d["cohorts"]["rows"].as_array().into_iter().flatten() {
         let (name, k, n) = (
@@ -558,21 +615,96 @@ fn query(a: QueryArgs) -> anyhow::Result<ExitCode> {
             row[1].as_u64().unwrap_or(0) as usize,
             row[2].as_u64(),
         );
-        let ours = coh
-            .cohorts
-            .iter()
-            .find(|c| c.cohort == name)
-            .and_then(|c| c.retention.get(k))
-            .map(|p| p.engaged);
+        let ours = coh["cohorts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["cohort"] == name)
+            .and_then(|c| c["retention"].get(k))
+            .and_then(|p| p["engaged"].as_u64());
         agree &= ours == n;
     }
     println!(
         "Results agree with DuckDB: {}",
         if agree { "yes" } else { "NO" }
     );
-    Ok(if agree {
+    ok &= agree;
+    Ok(if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Builds the benchmark's store: the generated community imported, its
+/// campaigns, its own accounts. When the generated Jetstream file is not on
+/// disk already (10⁸ events would be about 52 GB), the generator writes it
+/// into a FIFO that the importer reads as it goes.
+fn query_store(dir: &Path, store_dir: &Path, events: u64, seed: u64) -> anyhow::Result<()> {
+    let s = store_dir.to_string_lossy().into_owned();
+    let input = dir.join(format!("input-{events}-{seed}"));
+    let file = input.join(levain_synth::JETSTREAM_FILE);
+    let started = Instant::now();
+    if file.is_file() && input.join(levain_synth::TRUTH_FILE).is_file() {
+        eprintln!("Importing {} into {s} …", file.display());
+        child(&["--data", &s, "import", &file.to_string_lossy(), "--json"])?;
+    } else {
+        std::fs::create_dir_all(&input)?;
+        let _ = std::fs::remove_file(&file);
+        let c = std::ffi::CString::new(file.as_os_str().as_encoded_bytes())?;
+        // SAFETY: a valid NUL-terminated path.
+        if unsafe { libc::mkfifo(c.as_ptr(), 0o600) } != 0 {
+            return Err(std::io::Error::last_os_error().into());
+        }
+        eprintln!(
+            "Generating about {} events through {} into {s} …",
+            thousands(events),
+            file.display()
+        );
+        let fifo = file.to_string_lossy().into_owned();
+        let store_arg = s.clone();
+        let importer = std::thread::spawn(move || {
+            child(&[
+                "--data",
+                &store_arg,
+                "import",
+                "bluesky-jetstream",
+                &fifo,
+                "--json",
+            ])
+        });
+        let generated = levain_synth::generate(
+            &input,
+            &levain_synth::Config {
+                seed,
+                scale: levain_synth::Scale::Events(events),
+                ..Default::default()
+            },
+        );
+        let imported = importer.join().expect("the importer thread does not panic");
+        let _ = std::fs::remove_file(&file);
+        let generated = generated?;
+        let (secs, rss, _) = imported?;
+        eprintln!(
+            "  {} events generated and imported in {:.0} s (importer peak RSS {:.0} MB)",
+            thousands(generated.events),
+            secs,
+            rss as f64 / 1e6
+        );
+    }
+    let campaigns = input.join(levain_synth::CAMPAIGNS_FILE);
+    child(&[
+        "--data",
+        &s,
+        "import",
+        &campaigns.to_string_lossy(),
+        "--json",
+    ])?;
+    let truth: levain_synth::Truth =
+        serde_json::from_slice(&std::fs::read(input.join(levain_synth::TRUTH_FILE))?)?;
+    for o in &truth.own {
+        child(&["--data", &s, "own", "add", &o.account])?;
+    }
+    eprintln!("  store ready in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
 }

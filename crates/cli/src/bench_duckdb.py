@@ -1,13 +1,16 @@
 # The same engagement and cohort queries as `levain engagement` and
 # `levain cohorts`, written for DuckDB over the store's Parquet segments.
 # Run by `levain bench query`; prints one JSON document.
-import json, sys, time, resource
+import json, sys, tempfile, time, resource
 
 import duckdb
 
 root, own_json, end, period = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 manifest = json.load(open(f"{root}/manifest.json"))
 con = duckdb.connect()
+# The same memory budget as levain's target (8 GB), spilling beyond it.
+con.execute("SET memory_limit = '8GB'")
+con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/levain-duckdb-spill'")
 for table, files in manifest["tables"].items():
     paths = [f"{root}/{s['file']}" for s in files["segments"]]
     con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({paths!r})")

@@ -21,6 +21,9 @@ pub struct InputFile {
     /// The path as shown to the user and stored as provenance.
     pub display: String,
     pub size: u64,
+    /// A pipe or other stream (`/dev/stdin`, a FIFO): it can be read only
+    /// once, so it is not sniffed and its format must be named.
+    pub pipe: bool,
 }
 
 impl InputFile {
@@ -36,10 +39,12 @@ impl InputFile {
         } else {
             meta.len()
         };
+        let pipe = !meta.is_dir() && !meta.is_file();
         Ok(InputFile {
             path: path.to_owned(),
             display,
             size,
+            pipe,
         })
     }
 
@@ -302,6 +307,15 @@ pub fn choose(
     file: &InputFile,
     named: Option<&'static dyn Source>,
 ) -> Result<&'static dyn Source, ImportError> {
+    if file.pipe {
+        // Sniffing would consume what it reads.
+        return named.ok_or_else(|| {
+            file.error(format!(
+                "a pipe can be read only once, so its format cannot be detected; name it (`levain import bluesky-jetstream {}`)",
+                file.display
+            ))
+        });
+    }
     if let Some(kind) = crate::archive::container_kind(file)? {
         return choose_archive(file, kind, named);
     }

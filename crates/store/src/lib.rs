@@ -9,6 +9,8 @@
 //!   rejects/<import>.ndjson  records an import could not read, with reasons
 //!   fraud/verdicts-*.parquet the latest fraud detection's verdicts
 //!   persons/links-*.parquet  the latest identity matching's person links
+//!   cache/                   derived indexes readers build and replace
+//!                            (levain-analytics' audience index)
 //! ```
 //!
 //! Invariants a newcomer must keep:
@@ -32,7 +34,9 @@ pub mod status;
 mod writer;
 
 pub use error::{Result, StoreError};
-pub use manifest::{FraudMark, FraudRun, ImportRecord, Manifest, PersonOverride, PersonsRun};
+pub use manifest::{
+    FraudMark, FraudRun, ImportRecord, Manifest, PersonOverride, PersonsRun, sync_dir,
+};
 pub use writer::{AppendOutcome, Writer};
 
 use std::path::{Path, PathBuf};

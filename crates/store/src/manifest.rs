@@ -251,7 +251,7 @@ impl Manifest {
 }
 
 /// Makes a rename durable: on Linux the directory entry needs its own fsync.
-pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
+pub fn sync_dir(dir: &Path) -> Result<()> {
     let d = io(dir, File::open(dir))?;
     io(dir, d.sync_all())
 }

@@ -41,6 +41,10 @@ pub struct Engine {
     runtime: Arc<tokio::runtime::Runtime>,
     /// Whether the snapshot has fraud verdicts or marks to exclude by.
     judged: bool,
+    /// The store's root and the snapshot the engine reads, for derived data
+    /// kept beside the segments (the analytics' audience index).
+    root: std::path::PathBuf,
+    manifest: Arc<Manifest>,
 }
 
 /// The raw name a stored table is registered under in SQL.
@@ -191,6 +195,8 @@ impl Engine {
             ctx,
             runtime,
             judged: manifest.fraud.is_some() || !manifest.marks.is_empty(),
+            root,
+            manifest: Arc::new(manifest.clone()),
         };
         for (name, sql) in VIEWS {
             engine.run(engine.ctx.sql(&format!("CREATE VIEW {name} AS {sql}")))?;
@@ -207,6 +213,16 @@ impl Engine {
     /// snapshot, so that `suspicious_accounts` means something.
     pub fn judged(&self) -> bool {
         self.judged
+    }
+
+    /// The (absolute) root of the store this engine reads.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The manifest snapshot this engine reads.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
     }
 
     pub fn context(&self) -> &SessionContext {

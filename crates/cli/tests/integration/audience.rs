@@ -575,11 +575,10 @@ fn actions_list_unanswered_replies_and_new_repeat_engagers_exactly() {
     );
 }
 
-/// Hand-written edge cases: overlapping campaign windows, a re-follow after
-/// an unfollow, a follower of two own accounts, and the unfollow of a follow
-/// made before the data starts.
-#[test]
-fn cohort_edge_cases_from_hand_written_events() {
+/// The store of hand-written edge cases (own accounts declared):
+/// overlapping campaign windows, a re-follow after an unfollow, a follower of
+/// two own accounts, and the unfollow of a follow made before the data starts.
+pub(crate) fn edge_case_store() -> (tempfile::TempDir, std::path::PathBuf) {
     const O: &str = "did:plc:ownownownownownownownown1";
     const O2: &str = "did:plc:ownownownownownownownown2";
     let (x, y, z, w, v) = (
@@ -642,6 +641,13 @@ fn cohort_edge_cases_from_hand_written_events() {
                 .success()
         );
     }
+    (dir, data)
+}
+
+/// The edge cases of [`edge_case_store`], checked by hand.
+#[test]
+fn cohort_edge_cases_from_hand_written_events() {
+    let (_dir, data) = edge_case_store();
     let r = json(&data, &["cohorts", "--json"]);
     let table = as_table(&r);
     // X: campaign a; Y: in both windows, b started later; Z and W organic, once each.

@@ -7,6 +7,8 @@ mod amplifiers;
 
 // Engagement and cohorts against an independent computation.
 mod audience;
+// The audience index against the SQL reference, invalidation, damage, pipes.
+mod audience_index;
 // Download-your-data exports: Mastodon, X, Facebook, Instagram archives.
 mod archives;
 // Fake engagement: planted families found, --exclude-suspicious, marks.
