@@ -150,3 +150,62 @@ pub fn shared_fixture(rel: &str) -> Option<PathBuf> {
         None
     }
 }
+
+/// Runs `levain ARGS` (an import into `data`) again and again, killing it
+/// with SIGKILL after a random delay up to `took`, until `kills` kills have
+/// landed during an import (timing varies with the machine's load, so they
+/// are counted rather than trusted to a delay). Every `restart_every`
+/// rounds the store is removed first, so kills also hit a store's first
+/// writes. After each kill the store must open, answer a query, and hold no
+/// more rows per table than `expected`.
+pub fn kill_imports_at_random(
+    data: &Path,
+    args: &[String],
+    took: std::time::Duration,
+    seed: u64,
+    kills: usize,
+    restart_every: usize,
+    expected: &Value,
+) {
+    use rand_chacha::ChaCha8Rng;
+    use rand_chacha::rand_core::{RngCore, SeedableRng};
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (mut landed, mut round) = (0, 0);
+    let max_rounds = 5 * kills;
+    while landed < kills {
+        round += 1;
+        assert!(
+            round <= max_rounds,
+            "only {landed} of {max_rounds} kills landed during an import"
+        );
+        if round % restart_every == 0 {
+            std::fs::remove_dir_all(data).ok();
+        }
+        let delay =
+            std::time::Duration::from_micros(rng.next_u64() % (took.as_micros() as u64 + 1));
+        let mut child = Command::new(exe())
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().ok();
+        child.wait().unwrap();
+        if !finished {
+            landed += 1;
+        }
+        if !data.join("manifest.json").exists() {
+            continue; // killed before the store was created
+        }
+        for (table, n) in table_rows(data).as_object().unwrap() {
+            let (n, max) = (n.as_u64().unwrap(), expected[table].as_u64().unwrap());
+            assert!(
+                n <= max,
+                "round {round}: {table} has {n} rows, more than {max}"
+            );
+        }
+        sql_count(data, "SELECT count(*) FROM interactions");
+    }
+}

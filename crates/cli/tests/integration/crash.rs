@@ -2,11 +2,8 @@
 //! kill the store must open and hold a consistent state, and a final import
 //! must leave exactly the rows of a clean import.
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{RngCore, SeedableRng};
+use std::process::Command;
+use std::time::Instant;
 
 use crate::common::*;
 
@@ -37,51 +34,7 @@ fn sigkill_at_random_points_never_corrupts_the_store() {
     let expected = table_rows(&reference);
 
     let data = dir.path().join("store");
-    let mut rng = ChaCha8Rng::seed_from_u64(99);
-    let mut killed_mid_way = 0;
-    let mut round = 0;
-    // Kill until 12 kills have landed during an import (timing varies with
-    // the machine's load, so count them rather than trust a delay).
-    while killed_mid_way < 12 {
-        round += 1;
-        assert!(
-            round <= 60,
-            "only {killed_mid_way} of 60 kills landed during an import"
-        );
-        // Now and then start again from nothing, so kills also hit the
-        // first writes of a store, not only re-imports of a full one.
-        if round % 4 == 0 {
-            std::fs::remove_dir_all(&data).ok();
-        }
-        let delay = Duration::from_micros(rng.next_u64() % (took.as_micros() as u64 + 1));
-        let mut child = Command::new(exe())
-            .args(args(&data))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(delay);
-        let finished = child.try_wait().unwrap().is_some();
-        child.kill().ok();
-        child.wait().unwrap();
-        if !finished {
-            killed_mid_way += 1;
-        }
-        if !data.join("manifest.json").exists() {
-            continue; // killed before the store was created
-        }
-        // The store opens, answers queries, and holds no more than it should.
-        let rows = table_rows(&data);
-        for (table, n) in rows.as_object().unwrap() {
-            let n = n.as_u64().unwrap();
-            let max = expected[table].as_u64().unwrap();
-            assert!(
-                n <= max,
-                "round {round}: {table} has {n} rows, more than {max}"
-            );
-        }
-        sql_count(&data, "SELECT count(*) FROM interactions");
-    }
+    kill_imports_at_random(&data, &args(&data), took, 99, 12, 4, &expected);
 
     // One more import completes the store: exactly the clean import's rows.
     let o = Command::new(exe())

@@ -261,10 +261,7 @@ fn mapped_csv_lines_cut_or_misencoded_are_rejected_alone() {
 /// holds exactly the rows of a clean one.
 #[test]
 fn a_folder_of_many_small_pages_shares_segments_and_survives_kills() {
-    use rand_chacha::ChaCha8Rng;
-    use rand_chacha::rand_core::{RngCore, SeedableRng};
-    use std::process::Stdio;
-    use std::time::{Duration, Instant};
+    use std::time::Instant;
 
     let tmp = tempfile::tempdir().unwrap();
     let (folder, truth) = export(tmp.path(), "mastodon-api", 6000);
@@ -325,44 +322,7 @@ fn a_folder_of_many_small_pages_shares_segments_and_survives_kills() {
             folder_s.into(),
         ]
     };
-    let mut rng = ChaCha8Rng::seed_from_u64(7);
-    let mut landed = 0;
-    let mut round = 0;
-    while landed < 8 {
-        round += 1;
-        assert!(
-            round <= 40,
-            "only {landed} of 40 kills landed during an import"
-        );
-        if round % 3 == 0 {
-            std::fs::remove_dir_all(&killed).ok();
-        }
-        let delay = Duration::from_micros(rng.next_u64() % (took.as_micros() as u64 + 1));
-        let mut child = Command::new(exe())
-            .args(args(&killed))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(delay);
-        let finished = child.try_wait().unwrap().is_some();
-        child.kill().ok();
-        child.wait().unwrap();
-        if !finished {
-            landed += 1;
-        }
-        if !killed.join("manifest.json").exists() {
-            continue;
-        }
-        let rows = table_rows(&killed);
-        for (table, n) in rows.as_object().unwrap() {
-            let max = expected[table].as_u64().unwrap();
-            assert!(
-                n.as_u64().unwrap() <= max,
-                "round {round}: {table}: {n} > {max}"
-            );
-        }
-    }
+    kill_imports_at_random(&killed, &args(&killed), took, 7, 8, 3, &expected);
     let o = Command::new(exe()).args(args(&killed)).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(table_rows(&killed), expected);
