@@ -129,6 +129,45 @@ impl Pages<'_> {
     }
 }
 
+/// A listing written page by page: entities gather until a page holds
+/// `limit` of them, then it is written; `finish` writes the last one.
+struct Listing {
+    name: &'static str,
+    endpoint: &'static str,
+    subject: Value,
+    limit: usize,
+    page: Vec<Value>,
+}
+
+impl Listing {
+    fn new(name: &'static str, endpoint: &'static str, subject: Value, limit: usize) -> Listing {
+        Listing {
+            name,
+            endpoint,
+            subject,
+            limit,
+            page: Vec::with_capacity(limit),
+        }
+    }
+
+    fn push(&mut self, pages: &mut Pages, fetched: i64, entity: Value) -> std::io::Result<()> {
+        self.page.push(entity);
+        if self.page.len() == self.limit {
+            self.finish(pages, fetched)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, pages: &mut Pages, fetched: i64) -> std::io::Result<()> {
+        if !self.page.is_empty() {
+            let subject = self.subject.clone();
+            pages.write(self.name, self.endpoint, subject, fetched, &self.page)?;
+            self.page.clear();
+        }
+        Ok(())
+    }
+}
+
 /// Writes about `records` records as API pages into the folder `dir`.
 pub(crate) fn write(dir: &Path, seed: u64, records: u64) -> std::io::Result<ArchiveTruth> {
     if dir.exists() {
@@ -155,7 +194,12 @@ pub(crate) fn write(dir: &Path, seed: u64, records: u64) -> std::io::Result<Arch
 
     // Own statuses, newest page last; remembered for the lists.
     let mut own: Vec<(String, String, u64, u64)> = Vec::new();
-    let mut page: Vec<Value> = Vec::new();
+    let mut statuses = Listing::new(
+        "statuses",
+        "/api/v1/accounts/1/statuses?limit=40",
+        json!({"account": me}),
+        STATUSES_PAGE,
+    );
     for i in 0..posts + shares {
         let at = START + i as i64 * step;
         let id = 110_000_000_000_000_000u64 + i;
@@ -172,23 +216,27 @@ pub(crate) fn write(dir: &Path, seed: u64, records: u64) -> std::io::Result<Arch
                 "<p>Sortie vélo dimanche, qui vient ?</p>",
                 json!([]),
             );
-            page.push(json!({
-                "id": id.to_string(),
-                "uri": format!("{uri}/activity"),
-                "url": null,
-                "created_at": rfc3339(at),
-                "account": own_account(),
-                "content": "",
-                "visibility": "public",
-                "in_reply_to_id": null,
-                "in_reply_to_account_id": null,
-                "reblog": orig,
-                "mentions": [],
-                "tags": [],
-                "card": null,
-                "reblogs_count": 0,
-                "favourites_count": 0,
-            }));
+            statuses.push(
+                &mut pages,
+                fetched,
+                json!({
+                    "id": id.to_string(),
+                    "uri": format!("{uri}/activity"),
+                    "url": null,
+                    "created_at": rfc3339(at),
+                    "account": own_account(),
+                    "content": "",
+                    "visibility": "public",
+                    "in_reply_to_id": null,
+                    "in_reply_to_account_id": null,
+                    "reblog": orig,
+                    "mentions": [],
+                    "tags": [],
+                    "card": null,
+                    "reblogs_count": 0,
+                    "favourites_count": 0,
+                }),
+            )?;
             t.reshares += 1;
             // The original status is stored too.
             t.rows_posts += 1;
@@ -223,7 +271,7 @@ pub(crate) fn write(dir: &Path, seed: u64, records: u64) -> std::io::Result<Arch
             t.likes += favs;
             // Boosts of own statuses, counted apart from own boosts.
             t.reshared_by += reblogs;
-            page.push(json!({
+            statuses.push(&mut pages, fetched, json!({
                 "id": id.to_string(),
                 "uri": uri,
                 "url": format!("https://{HOST}/@{USER}/{id}"),
@@ -245,33 +293,15 @@ pub(crate) fn write(dir: &Path, seed: u64, records: u64) -> std::io::Result<Arch
                 "replies_count": 0,
                 "reblogs_count": reblogs,
                 "favourites_count": favs,
-            }));
+            }))?;
             own.push((id.to_string(), uri, favs, reblogs));
             t.posts += 1;
             t.rows_posts += 1;
             t.replies += post.reply_to.is_some() as u64;
             t.mentions += post.mentions.len() as u64;
         }
-        if page.len() == STATUSES_PAGE {
-            pages.write(
-                "statuses",
-                "/api/v1/accounts/1/statuses?limit=40",
-                json!({"account": me}),
-                fetched,
-                &page,
-            )?;
-            page.clear();
-        }
     }
-    if !page.is_empty() {
-        pages.write(
-            "statuses",
-            "/api/v1/accounts/1/statuses?limit=40",
-            json!({"account": me}),
-            fetched,
-            &page,
-        )?;
-    }
+    statuses.finish(&mut pages, fetched)?;
 
     // Who favourited and boosted each status: distinct members, in pages.
     for (sid, uri, favs, reblogs) in &own {
@@ -310,7 +340,12 @@ pub(crate) fn write(dir: &Path, seed: u64, records: u64) -> std::io::Result<Arch
     // Notifications: members' statuses mentioning the account.
     let mentions_of_me = n / 20;
     let own_mention = json!([{"id": "1", "username": USER, "acct": USER, "url": format!("https://{HOST}/@{USER}")}]);
-    let mut page = Vec::new();
+    let mut notifications = Listing::new(
+        "notifications",
+        "/api/v1/notifications?limit=80",
+        json!({"account": me}),
+        ACCOUNTS_PAGE,
+    );
     for j in 0..mentions_of_me {
         let who = g.rng.random_range(0..people);
         seen.insert(who);
@@ -318,33 +353,15 @@ pub(crate) fn write(dir: &Path, seed: u64, records: u64) -> std::io::Result<Arch
         let content = format!(
             "<p><span class=\"h-card\"><a href=\"https://{HOST}/@{USER}\" class=\"u-url mention\">@<span>{USER}</span></a></span> merci pour le réglage des freins !</p>"
         );
-        page.push(json!({
+        notifications.push(&mut pages, fetched, json!({
             "id": (50_000_000 + j).to_string(),
             "type": "mention",
             "created_at": rfc3339(at),
             "account": account(&g, who),
             "status": their_status(&g, who, 10_000_000_000 + j, at, &content, own_mention.clone()),
-        }));
-        if page.len() == ACCOUNTS_PAGE {
-            pages.write(
-                "notifications",
-                "/api/v1/notifications?limit=80",
-                json!({"account": me}),
-                fetched,
-                &page,
-            )?;
-            page.clear();
-        }
+        }))?;
     }
-    if !page.is_empty() {
-        pages.write(
-            "notifications",
-            "/api/v1/notifications?limit=80",
-            json!({"account": me}),
-            fetched,
-            &page,
-        )?;
-    }
+    notifications.finish(&mut pages, fetched)?;
 
     t.records = t.posts + t.reshares + t.likes + t.reshared_by + t.followers + mentions_of_me;
     t.rows_posts += mentions_of_me;
