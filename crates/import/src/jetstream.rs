@@ -91,8 +91,9 @@ struct Event<'a> {
     time_us: i64,
     #[serde(borrow)]
     kind: Cow<'a, str>,
+    /// Boxed so that serde's moves of the event stay small.
     #[serde(borrow)]
-    commit: Option<Commit<'a>>,
+    commit: Option<Box<Commit<'a>>>,
     #[serde(borrow)]
     identity: Option<Identity<'a>>,
     #[serde(borrow)]
@@ -102,7 +103,9 @@ struct Event<'a> {
 /// A commit's record, decoded in the same pass as the event when
 /// `collection` comes before `record` (as Jetstream writes them).
 enum Record<'a> {
-    Post(Post<'a>),
+    /// Boxed: a post is several times the size of the other records, and
+    /// every record is moved a few times while serde builds the event.
+    Post(Box<Post<'a>>),
     Subject(Subject<'a>),
     Follow(Follow<'a>),
     Profile(Profile<'a>),
@@ -568,7 +571,7 @@ impl LineFormat for Jetstream {
                 let Some(c) = ev.commit else {
                     return Err(missing(pos, "commit", "a commit event", line));
                 };
-                commit(&ev.did, account, ev.time_us, c, pos, rows, buf, line)?;
+                commit(&ev.did, account, ev.time_us, *c, pos, rows, buf, line)?;
             }
             "identity" => {
                 let Some(i) = ev.identity else {
@@ -1050,7 +1053,7 @@ fn commit(
                 }
                 Record::Post(r) => {
                     let record_id = record_id.to_owned();
-                    post(did, account, time_us, &record_id, &c.rkey, r, pos, rows);
+                    post(did, account, time_us, &record_id, &c.rkey, *r, pos, rows);
                 }
                 Record::Skipped | Record::Raw(_) => unreachable!("collection checked above"),
             }

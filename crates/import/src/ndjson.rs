@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::input::Decoded;
 use crate::{ImportError, InputFile, Parsed, Reject, Sink};
-use levain_model::rows::Rows;
+use levain_model::rows::{Rows, RowsShape};
 
 /// Largest record accepted, in bytes.
 pub const MAX_LINE: usize = 8 << 20;
@@ -51,28 +51,24 @@ pub fn read_lines<F: LineFormat>(
 ) -> Result<(), ImportError> {
     let mut f = file.reader()?;
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + PIECE);
+    let mut next: Vec<u8> = Vec::with_capacity(CHUNK + PIECE);
     let shared = F::Shared::default();
     let mut lines_before = 0u64;
-    let mut eof = false;
-    let mut broken: Option<std::io::Error> = None;
+    let mut input = Input {
+        eof: false,
+        broken: None,
+    };
+    let mut filled = false;
     let mut skipping = false;
     let mut reported = 0u64;
+    // The pieces of a file look alike: each starts with room for what the
+    // largest piece of the chunk before held.
+    let mut shape = RowsShape::default();
     loop {
-        while !eof && buf.len() < CHUNK {
-            let start = buf.len();
-            buf.resize(start + PIECE, 0);
-            let got = f.read(&mut buf[start..]);
-            buf.truncate(start + *got.as_ref().unwrap_or(&0));
-            match got {
-                Ok(n) => eof = n == 0,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) if f.compression.is_some() => {
-                    broken = Some(e);
-                    eof = true;
-                }
-                Err(e) => return Err(f.error(file, e)),
-            }
+        if !filled {
+            input.fill(&mut f, &mut buf, file)?;
         }
+        filled = false;
         let raw_delta = f.raw_position() - reported;
         reported += raw_delta;
         if skipping {
@@ -89,23 +85,23 @@ pub fn read_lines<F: LineFormat>(
                         bytes: raw_delta,
                         ..Parsed::default()
                     })?;
-                    if eof {
-                        return finish(&f, broken, lines_before, &[], sink);
+                    if input.eof {
+                        return finish(&f, input.broken, lines_before, &[], sink);
                     }
                     continue;
                 }
             }
         }
-        if buf.is_empty() && eof {
-            return finish(&f, broken, lines_before, &[], sink);
+        if buf.is_empty() && input.eof {
+            return finish(&f, input.broken, lines_before, &[], sink);
         }
-        let cut = if eof && broken.is_none() {
+        let cut = if input.eof && input.broken.is_none() {
             buf.len()
         } else {
             match memchr::memrchr(b'\n', &buf) {
                 Some(i) => i + 1,
                 // A broken stream inside its first line: only the break to report.
-                None if eof => 0,
+                None if input.eof => 0,
                 None => {
                     // A whole chunk without a line end: one oversized record.
                     let mut p = Parsed {
@@ -123,18 +119,72 @@ pub fn read_lines<F: LineFormat>(
         };
         let pieces = split_pieces(&buf[..cut], lines_before);
         lines_before += pieces.iter().map(|p| p.2).sum::<u64>();
-        let mut parsed: Vec<Parsed> = pieces
-            .par_iter()
-            .map(|&(bytes, first, _)| parse_piece(format, bytes, first, &shared))
-            .collect();
+        // The next chunk starts with this one's unfinished line, and is read
+        // while this one is parsed.
+        next.clear();
+        next.extend_from_slice(&buf[cut..]);
+        let ended = input.eof;
+        let (read, (mut parsed, shapes)) = rayon::join(
+            || {
+                if ended {
+                    return Ok(());
+                }
+                input.fill(&mut f, &mut next, file)
+            },
+            || -> (Vec<Parsed>, Vec<RowsShape>) {
+                pieces
+                    .par_iter()
+                    .map(|&(bytes, first, _)| parse_piece(format, bytes, first, &shared, &shape))
+                    .unzip()
+            },
+        );
+        shape = shapes
+            .iter()
+            .fold(RowsShape::default(), |all, s| all.max(s));
         share_progress(&mut parsed, raw_delta);
         for p in parsed {
             sink.accept(p)?;
         }
-        buf.drain(..cut);
-        if eof {
-            return finish(&f, broken, lines_before, &buf, sink);
+        read?;
+        if ended {
+            return finish(&f, input.broken, lines_before, &buf[cut..], sink);
         }
+        std::mem::swap(&mut buf, &mut next);
+        filled = true;
+    }
+}
+
+/// The state of the file being read.
+struct Input {
+    eof: bool,
+    /// The error a compressed stream broke with (the file ends there).
+    broken: Option<std::io::Error>,
+}
+
+impl Input {
+    /// Reads into `buf` until it holds a chunk or the file ends.
+    fn fill(
+        &mut self,
+        f: &mut Decoded,
+        buf: &mut Vec<u8>,
+        file: &InputFile,
+    ) -> Result<(), ImportError> {
+        while !self.eof && buf.len() < CHUNK {
+            let start = buf.len();
+            buf.resize(start + PIECE, 0);
+            let got = f.read(&mut buf[start..]);
+            buf.truncate(start + *got.as_ref().unwrap_or(&0));
+            match got {
+                Ok(n) => self.eof = n == 0,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) if f.compression.is_some() => {
+                    self.broken = Some(e);
+                    self.eof = true;
+                }
+                Err(e) => return Err(f.error(file, e)),
+            }
+        }
+        Ok(())
     }
 }
 
@@ -227,14 +277,18 @@ fn split_pieces(bytes: &[u8], lines_before: u64) -> Vec<(&[u8], u64, u64)> {
     out
 }
 
+/// Parses the lines of one piece into rows made with room for `shape`;
+/// returns them with the shape they took.
 fn parse_piece<F: LineFormat>(
     format: &F,
     bytes: &[u8],
     lines_before: u64,
     shared: &F::Shared,
-) -> Parsed {
+    shape: &RowsShape,
+) -> (Parsed, RowsShape) {
     let mut p = Parsed {
         bytes: bytes.len() as u64,
+        rows: Rows::with_shape(shape),
         ..Parsed::default()
     };
     let mut scratch = F::Scratch::default();
@@ -260,7 +314,8 @@ fn parse_piece<F: LineFormat>(
             p.rejects.push(r);
         }
     }
-    p
+    let shape = p.rows.shape();
+    (p, shape)
 }
 
 #[cfg(test)]

@@ -211,7 +211,75 @@ macro_rules! table_builder {
                 let cols = vec![$(arc(self.$field.finish()),)*];
                 self.meta.finish($table, cols, prov)
             }
+
+            /// Rows held, then the bytes of each text column.
+            fn shape(&self) -> Vec<usize> {
+                let mut s = vec![self.len()];
+                $(s.push(col_bytes!($kind, self.$field));)*
+                s
+            }
+
+            /// Builders with room for what [`Self::shape`] described.
+            fn with_shape(shape: &[usize]) -> Self {
+                let Some((&rows, bytes)) = shape.split_first() else {
+                    return Self::default();
+                };
+                let mut bytes = bytes.iter().copied();
+                let mut meta = Meta::default();
+                meta.keys.reserve(rows);
+                meta.primary.reserve(rows);
+                meta.pos = UInt64Builder::with_capacity(rows);
+                $name {
+                    meta,
+                    $($field: col_with!($kind, rows, bytes.next().unwrap_or(0)),)*
+                }
+            }
         }
+    };
+}
+
+macro_rules! col_bytes {
+    (str, $b:expr) => {
+        $b.values_slice().len()
+    };
+    (opt_str, $b:expr) => {
+        $b.values_slice().len()
+    };
+    (kind, $b:expr) => {
+        $b.values_slice().len()
+    };
+    (list, $b:expr) => {
+        $b.values_ref().values_slice().len()
+    };
+    ($other:ident, $b:expr) => {
+        0
+    };
+}
+
+macro_rules! col_with {
+    (str, $rows:expr, $bytes:expr) => {
+        StringBuilder::with_capacity($rows, $bytes)
+    };
+    (opt_str, $rows:expr, $bytes:expr) => {
+        StringBuilder::with_capacity($rows, $bytes)
+    };
+    (kind, $rows:expr, $bytes:expr) => {
+        StringBuilder::with_capacity($rows, $bytes)
+    };
+    (ts, $rows:expr, $bytes:expr) => {
+        TimestampMicrosecondBuilder::with_capacity($rows).with_timezone("UTC")
+    };
+    (opt_ts, $rows:expr, $bytes:expr) => {
+        TimestampMicrosecondBuilder::with_capacity($rows).with_timezone("UTC")
+    };
+    (list, $rows:expr, $bytes:expr) => {
+        ListBuilder::with_capacity(StringBuilder::with_capacity($rows, $bytes), $rows)
+    };
+    (f64, $rows:expr, $bytes:expr) => {
+        Float64Builder::with_capacity($rows)
+    };
+    (opt_f64, $rows:expr, $bytes:expr) => {
+        Float64Builder::with_capacity($rows)
     };
 }
 
@@ -330,7 +398,68 @@ pub struct Rows {
     pub unresolved_unfollows: InteractionsBuilder,
 }
 
+/// How much each builder of a [`Rows`] held, so that the next [`Rows`] of
+/// a like input starts with room for as much: growing a builder row by row
+/// copies its buffers again at each doubling and touches fresh memory.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RowsShape(Vec<Vec<usize>>);
+
+impl RowsShape {
+    /// The larger of two shapes, builder by builder and column by column.
+    pub fn max(&self, other: &RowsShape) -> RowsShape {
+        let longest = self.0.len().max(other.0.len());
+        RowsShape(
+            (0..longest)
+                .map(|i| {
+                    let (a, b) = (self.0.get(i), other.0.get(i));
+                    let (a, b) = (
+                        a.map_or(&[][..], Vec::as_slice),
+                        b.map_or(&[][..], Vec::as_slice),
+                    );
+                    (0..a.len().max(b.len()))
+                        .map(|j| {
+                            a.get(j)
+                                .copied()
+                                .unwrap_or(0)
+                                .max(b.get(j).copied().unwrap_or(0))
+                        })
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+}
+
 impl Rows {
+    /// What these builders hold now (call before [`Rows::finish`]).
+    pub fn shape(&self) -> RowsShape {
+        RowsShape(vec![
+            self.accounts.shape(),
+            self.posts.shape(),
+            self.interactions.shape(),
+            self.deletions.shape(),
+            self.campaigns.shape(),
+            self.conversions.shape(),
+            self.organic_costs.shape(),
+            self.unresolved_unfollows.shape(),
+        ])
+    }
+
+    /// Empty builders with room for rows of `shape`.
+    pub fn with_shape(shape: &RowsShape) -> Rows {
+        let of = |i: usize| shape.0.get(i).map_or(&[][..], Vec::as_slice);
+        Rows {
+            accounts: AccountsBuilder::with_shape(of(0)),
+            posts: PostsBuilder::with_shape(of(1)),
+            interactions: InteractionsBuilder::with_shape(of(2)),
+            deletions: DeletionsBuilder::with_shape(of(3)),
+            campaigns: CampaignsBuilder::with_shape(of(4)),
+            conversions: ConversionsBuilder::with_shape(of(5)),
+            organic_costs: OrganicCostsBuilder::with_shape(of(6)),
+            unresolved_unfollows: InteractionsBuilder::with_shape(of(7)),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.accounts.len()
             + self.posts.len()
@@ -426,5 +555,47 @@ mod tests {
             assert_eq!(b.batch.num_rows(), 1);
         }
         assert!(rows.is_empty());
+    }
+
+    #[test]
+    fn rows_of_a_shape_have_room_for_it() {
+        let mut rows = Rows::default();
+        for i in 0..3000 {
+            let post = format!("bluesky:at://did:plc:b/app.bsky.feed.post/{i}");
+            rows.interactions.push(
+                &InteractionRow {
+                    actor: "bluesky:did:plc:a",
+                    kind: InteractionKind::Like,
+                    channel: "bluesky",
+                    at: i,
+                    target_post: Some(&post),
+                    target_account: None,
+                    record: None,
+                    via: None,
+                    ends: None,
+                },
+                Key(i as u128),
+                true,
+                i as u64,
+            );
+        }
+        let shape = rows.shape();
+        assert_eq!(shape, shape.max(&RowsShape::default()));
+        let sized = Rows::with_shape(&shape);
+        assert!(sized.is_empty());
+        assert_eq!(sized.shape().0[2][0], 0);
+        assert!(sized.interactions.target_post.values_slice().is_empty());
+        // Room for as many rows and text bytes as the shape had.
+        assert!(sized.interactions.meta.keys.capacity() >= 3000);
+        let other = RowsShape(vec![vec![], vec![], vec![5000, 1, 2]]);
+        let both = shape.max(&other);
+        assert_eq!(both.0[2][0], 5000);
+        assert_eq!(both.0[2][1], shape.0[2][1]);
+        assert_eq!(both.0.len(), shape.0.len());
+        let finished = Rows::with_shape(&shape).finish(Provenance {
+            import_id: "i",
+            source_file: "f",
+        });
+        assert!(finished.is_empty());
     }
 }

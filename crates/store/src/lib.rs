@@ -30,6 +30,7 @@ mod error;
 mod keyindex;
 pub mod manifest;
 pub mod query;
+mod segment;
 pub mod status;
 mod writer;
 

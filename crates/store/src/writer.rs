@@ -4,24 +4,21 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use datafusion::arrow::array::{BooleanArray, RecordBatch};
-use datafusion::arrow::compute::{concat_batches, filter_record_batch};
-use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::arrow::compute::filter_record_batch;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use datafusion::parquet::basic::Compression;
-use datafusion::parquet::file::properties::WriterProperties;
 use levain_model::Table;
 use levain_model::keys::Key;
 use levain_model::rows::Batch;
+use rayon::slice::ParallelSliceMut;
 
 use crate::error::{Result, io};
-use crate::keyindex;
 use crate::manifest::{
     FraudMark, FraudRun, ImportRecord, KeyRun, MANIFEST, Manifest, PersonOverride, PersonsRun,
     Segment, sync_dir,
 };
+use crate::{keyindex, segment};
 
 /// What [`Writer::append`] did with the rows it was given.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -73,38 +70,6 @@ pub(crate) fn lock(root: &Path) -> Result<File> {
         io(&path, f.lock())?;
     }
     Ok(f)
-}
-
-fn parquet_props(schema: &datafusion::arrow::datatypes::Schema) -> WriterProperties {
-    // Dictionary encoding pays off only on repetitive columns; on ids and
-    // texts it is built, overflows and is thrown away, at a high cost.
-    let repetitive = [
-        "channel",
-        "kind",
-        "import_id",
-        "source_file",
-        "lang",
-        "status",
-        "currency",
-        "actor",
-        "author",
-        "target_account",
-        "account",
-        "name",
-        "rule",
-    ];
-    let mut b = WriterProperties::builder().set_dictionary_enabled(false);
-    for f in schema.fields() {
-        if repetitive.contains(&f.name().as_str()) {
-            b = b.set_column_dictionary_enabled(f.name().as_str().into(), true);
-        }
-    }
-    // Row groups of 128k rows keep the writer's buffers small (it holds a
-    // whole row group before writing it) and let readers skip by statistics.
-    b.set_max_row_group_row_count(Some(128 * 1024))
-        .set_compression(Compression::SNAPPY)
-        .set_created_by(format!("levain {}", env!("CARGO_PKG_VERSION")))
-        .build()
 }
 
 impl Writer {
@@ -261,7 +226,7 @@ impl Writer {
                 order.push((*k, bi as u32, ri as u32));
             }
         }
-        order.sort_unstable();
+        order.par_sort_unstable();
         let mut unique: Vec<Key> = Vec::with_capacity(total);
         let mut first: Vec<(u32, u32)> = Vec::with_capacity(total);
         for &(k, b, r) in &order {
@@ -308,7 +273,7 @@ impl Writer {
         let (rel, abs) = self.new_file_stem(table, tag)?;
         let seg_rel = format!("{rel}.parquet");
         let keys_rel = format!("{rel}.keys");
-        write_segment(&abs.with_extension("parquet"), &kept)?;
+        segment::write(&abs.with_extension("parquet"), &kept)?;
         keyindex::write_run(&abs.with_extension("keys"), &new_keys)?;
         let files = self
             .manifest
@@ -361,7 +326,7 @@ impl Writer {
         let dir = self.root.join("fraud");
         io(&dir, fs::create_dir_all(&dir))?;
         let rel = format!("fraud/verdicts-g{}.parquet", self.manifest.generation);
-        write_segment(&self.root.join(&rel), std::slice::from_ref(batch))?;
+        segment::write(&self.root.join(&rel), std::slice::from_ref(batch))?;
         run.file = rel;
         if let Some(old) = self.manifest.fraud.replace(run)
             && Some(&old.file) != self.manifest.fraud.as_ref().map(|f| &f.file)
@@ -382,7 +347,7 @@ impl Writer {
         let dir = self.root.join("persons");
         io(&dir, fs::create_dir_all(&dir))?;
         let rel = format!("persons/links-g{}.parquet", self.manifest.generation);
-        write_segment(&self.root.join(&rel), std::slice::from_ref(batch))?;
+        segment::write(&self.root.join(&rel), std::slice::from_ref(batch))?;
         run.file = rel;
         if let Some(old) = self.manifest.persons.replace(run)
             && Some(&old.file) != self.manifest.persons.as_ref().map(|p| &p.file)
@@ -464,46 +429,12 @@ impl Writer {
 
     fn write_compacted(&mut self, table: Table, batches: &[RecordBatch]) -> Result<Segment> {
         let (rel, abs) = self.new_file_stem(table, "compact")?;
-        write_segment(&abs.with_extension("parquet"), batches)?;
+        segment::write(&abs.with_extension("parquet"), batches)?;
         Ok(Segment {
             file: format!("{rel}.parquet"),
             rows: batches.iter().map(|b| b.num_rows() as u64).sum(),
         })
     }
-}
-
-/// Batches smaller than [`SMALL_ROWS`] are concatenated up to this size
-/// before they are written (bigger ones are written as they are: copying
-/// them would cost more than it saves).
-const COALESCE_ROWS: usize = 16 * 1024;
-const SMALL_ROWS: usize = 1024;
-
-fn write_segment(path: &Path, batches: &[RecordBatch]) -> Result<()> {
-    let f = io(path, File::create(path))?;
-    let schema: Arc<_> = batches[0].schema();
-    let props = parquet_props(&schema);
-    let mut w = ArrowWriter::try_new(f, schema.clone(), Some(props))?;
-    // The rows of many small files come as many small batches; each write
-    // costs a pass over every column, so small ones go in together.
-    let mut small: Vec<&RecordBatch> = Vec::new();
-    let mut small_rows = 0;
-    for b in batches {
-        if b.num_rows() >= SMALL_ROWS {
-            w.write(b)?;
-            continue;
-        }
-        small_rows += b.num_rows();
-        small.push(b);
-        if small_rows >= COALESCE_ROWS {
-            w.write(&concat_batches(&schema, small.drain(..))?)?;
-            small_rows = 0;
-        }
-    }
-    if !small.is_empty() {
-        w.write(&concat_batches(&schema, small)?)?;
-    }
-    let f = w.into_inner()?;
-    io(path, f.sync_all())
 }
 
 fn relative(root: &Path, path: &Path) -> String {
