@@ -501,9 +501,30 @@ impl Default for SeenAccounts {
     }
 }
 
+/// An account's place in [`SeenAccounts`], being fetched into the cache.
+pub(crate) struct Probe(u64);
+
 impl SeenAccounts {
-    pub(crate) fn first_time(&self, account: &str) -> bool {
+    /// Starts loading `account`'s slot: the table is too big for the
+    /// caches, and a line's other work can hide the wait for memory if
+    /// the slot is asked for early and looked at last.
+    pub(crate) fn probe(&self, account: &str) -> Probe {
         let h = xxhash_rust::xxh3::xxh3_64(account.as_bytes()) | 1;
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            let slot: *const AtomicU64 = &self.0[h as usize & (SEEN_SLOTS - 1)];
+            // SAFETY: SSE is part of x86_64, and a prefetch reads nothing
+            // and never faults, whatever the address.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(slot.cast()) };
+        }
+        Probe(h)
+    }
+
+    /// Whether the account of `probe` is seen for the first time (a
+    /// lossy answer: see [`SeenAccounts`]).
+    pub(crate) fn first_time_at(&self, probe: Probe) -> bool {
+        let h = probe.0;
         let slot = &self.0[h as usize & (SEEN_SLOTS - 1)];
         if slot.load(Ordering::Relaxed) == h {
             return false;
@@ -566,6 +587,7 @@ impl LineFormat for Jetstream {
         // Taken out of `buf` so that `buf` stays free for the other ids.
         let mut account_buf = std::mem::take(&mut buf.account);
         let account = prefixed(&mut account_buf, &ev.did);
+        let probe = seen.probe(account);
         match ev.kind.as_ref() {
             "commit" => {
                 let Some(c) = ev.commit else {
@@ -627,7 +649,7 @@ impl LineFormat for Jetstream {
                 ));
             }
         }
-        if seen.first_time(account) {
+        if seen.first_time_at(probe) {
             rows.accounts.push(
                 &AccountRow {
                     account,

@@ -355,6 +355,7 @@ fn emit(r: &Record, pos: u64, rows: &mut Rows, seen: &SeenAccounts) -> Result<()
     let post = qualified(REDDIT, &name);
     let deleted = author == DELETED;
     let account = qualified(REDDIT, author);
+    let probe = seen.probe(&account);
     let subreddit = non_empty(&r.subreddit);
 
     let text = if is_comment {
@@ -410,7 +411,7 @@ fn emit(r: &Record, pos: u64, rows: &mut Rows, seen: &SeenAccounts) -> Result<()
     };
     let venue = subreddit.map(venue);
 
-    if !deleted && seen.first_time(&account) {
+    if !deleted && seen.first_time_at(probe) {
         rows.accounts.push(
             &AccountRow {
                 account: &account,

@@ -19,7 +19,7 @@ use datafusion::parquet::arrow::arrow_writer::{
     ArrowColumnChunk, ArrowColumnWriter, compute_leaves,
 };
 use datafusion::parquet::basic::Compression;
-use datafusion::parquet::file::properties::WriterProperties;
+use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
 use rayon::prelude::*;
 
 use crate::error::{Result, io};
@@ -54,8 +54,14 @@ pub(crate) fn properties(schema: &Schema) -> WriterProperties {
     ];
     let mut b = WriterProperties::builder().set_dictionary_enabled(false);
     for f in schema.fields() {
-        if repetitive.contains(&f.name().as_str()) {
-            b = b.set_column_dictionary_enabled(f.name().as_str().into(), true);
+        let name = f.name().as_str();
+        if repetitive.contains(&name) {
+            b = b.set_column_dictionary_enabled(name.into(), true);
+        } else if !f.data_type().is_primitive() {
+            // Ids and texts: their min and max prune nothing (ids are
+            // hashes, texts are free), and comparing every value to them
+            // is a good part of what encoding them costs.
+            b = b.set_column_statistics_enabled(name.into(), EnabledStatistics::None);
         }
     }
     b.set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
