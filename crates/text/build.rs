@@ -6,7 +6,11 @@ use std::path::Path;
 const SETS: [&str; 4] = ["fr-dev", "en-dev", "fr-test", "en-test"];
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sentiment");
+    // The directory cargo runs this script for, read when it runs: a script
+    // compiled for a checkout elsewhere (a shared target directory) must not
+    // look in that other checkout.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("data/sentiment");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut code = String::from(
         "/// The labelled sets found at build time, by name.\npub const DATASETS: [(&str, Option<&str>); 4] = [\n",
