@@ -320,6 +320,13 @@ pub fn choose(
         return choose_archive(file, kind, named);
     }
     let head = file.head()?;
+    // A file the named format recognises is that format: the other sniffers
+    // (a good part of importing a folder of small pages) need not run.
+    if let Some(n) = named
+        && n.sniff(&head)
+    {
+        return Ok(n);
+    }
     let detected = sources().iter().copied().find(|s| s.sniff(&head));
     match (named, detected) {
         (Some(n), Some(d)) if n.name() != d.name() => Err(file.error(format!(
