@@ -320,14 +320,17 @@ pub fn choose(
         return choose_archive(file, kind, named);
     }
     let head = file.head()?;
-    // A file the named format recognises is that format: the other sniffers
-    // (a good part of importing a folder of small pages) need not run.
-    if let Some(n) = named
-        && n.sniff(&head)
-    {
-        return Ok(n);
-    }
-    let detected = sources().iter().copied().find(|s| s.sniff(&head));
+    let detected = match named {
+        // A file the named format recognises is that format, unless a more
+        // specific one recognises it too: running every other sniffer was a
+        // good part of importing a folder of small pages.
+        Some(n) if n.sniff(&head) => sources()
+            .iter()
+            .copied()
+            .find(|s| s.special_case_of() == Some(n.name()) && s.sniff(&head))
+            .or(Some(n)),
+        _ => sources().iter().copied().find(|s| s.sniff(&head)),
+    };
     match (named, detected) {
         (Some(n), Some(d)) if n.name() != d.name() => Err(file.error(format!(
             "this looks like {} ({}), not {}; run `levain import {} …` or omit the format",

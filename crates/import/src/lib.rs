@@ -90,6 +90,12 @@ pub trait Source: Sync {
     /// Whether the first bytes of a file look like this format. Sniffing looks
     /// at content only, never at file names.
     fn sniff(&self, head: &[u8]) -> bool;
+    /// The format whose files this one's are a special case of (a WordPress
+    /// export is also an RSS feed): when that format is named for a file of
+    /// this one, the import is refused with "this looks like …".
+    fn special_case_of(&self) -> Option<&'static str> {
+        None
+    }
     /// Reads one file into `sink`. Bad records become rejects; only a file
     /// that cannot be read at all is an error.
     fn read(&self, file: &InputFile, sink: &mut dyn Sink) -> Result<(), ImportError>;

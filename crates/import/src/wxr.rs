@@ -50,6 +50,10 @@ impl Source for Wxr {
         "WordPress export (WXR): posts, comments, pingbacks and trackbacks"
     }
 
+    fn special_case_of(&self) -> Option<&'static str> {
+        Some("feed")
+    }
+
     fn sniff(&self, head: &[u8]) -> bool {
         contains(head, b"<rss")
             && (contains(head, b"wordpress.org/export/") || contains(head, b"<wp:wxr_version>"))
