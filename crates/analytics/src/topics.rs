@@ -725,24 +725,54 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "finds no topic since duplicate texts are damped (1 + ln copies): to fix"]
+    #[ignore = "finds the cargo topic (9 posts) but no repair topic from 8 French and 8 English repair posts sharing #réparation: to fix"]
     fn two_themes_sharing_a_word_come_out_as_two_topics() {
+        // Different texts (repeated ones are damped and a topic needs three
+        // different texts), both themes using "atelier".
+        let repair_fr = [
+            "Changer la chaîne et régler les freins à l'atelier",
+            "Régler les freins du vélo avant la sortie",
+            "La chaîne saute : on la change à l'atelier",
+            "Des freins qui frottent ? On les règle ensemble",
+            "Atelier réparation : chaîne, freins et dérailleur",
+            "Apprendre à changer sa chaîne soi-même",
+            "Des freins bien réglés et une chaîne propre",
+            "Réparer ses freins et sa chaîne à l'atelier",
+        ];
+        let repair_en = [
+            "Replace the chain and adjust the brakes",
+            "Adjust your brakes before the ride",
+            "Chain skipping? We replace it at the workshop",
+            "Brakes rubbing? Let's adjust them together",
+            "Repair session: chain, brakes and derailleur",
+            "Learn to replace your own chain",
+            "Well adjusted brakes and a clean chain",
+            "Fix your brakes and your chain with us",
+        ];
+        let cargo = [
+            "Le vélo-cargo pour les enfants et les courses",
+            "Essai de vélos-cargos à l'atelier ce week-end",
+            "Les courses en vélo-cargo, même sous la pluie",
+            "Un vélo-cargo électrique pour emmener les enfants",
+            "Vélos-cargos : lequel choisir pour les courses ?",
+            "Emmener deux enfants à l'école en vélo-cargo",
+            "Prêt de vélo-cargo à l'atelier pour essayer",
+            "Les enfants adorent le vélo-cargo",
+        ];
+        let weather = [
+            "Météo du jour : grand soleil sur la ville",
+            "Pluie annoncée demain matin",
+            "Vent fort cet après-midi sur les quais",
+        ];
         let mut texts: Vec<(&str, &[&str])> = Vec::new();
-        for _ in 0..8 {
-            texts.push((
-                "Changer la chaîne et régler les freins à l'atelier",
-                &["réparation"],
-            ));
-            texts.push(("Replace the chain and adjust the brakes", &["réparation"]));
-            texts.push((
-                "Le vélo-cargo pour les enfants et les courses",
-                &["vélocargo"],
-            ));
-            texts.push((
-                "Essai de vélos-cargos à l'atelier ce week-end",
-                &["vélocargo"],
-            ));
-            texts.push(("Météo du jour : grand soleil sur la ville", &[]));
+        for t in repair_fr.iter().chain(&repair_en) {
+            texts.push((t, &["réparation"]));
+        }
+        for t in &cargo {
+            texts.push((t, &["vélocargo"]));
+        }
+        for t in &weather {
+            texts.push((t, &[]));
         }
         let a = analyse(
             corpus_of(&texts),
@@ -750,11 +780,16 @@ mod tests {
             &TopicOptions::default(),
         );
         let names: Vec<&str> = a.topics.iter().map(|t| t.name.as_str()).collect();
-        assert!(names.contains(&"reparation"), "{names:?}");
-        assert!(names.contains(&"velocargo"), "{names:?}");
+        let found: Vec<(&str, usize, &[String])> = a
+            .topics
+            .iter()
+            .map(|t| (t.name.as_str(), t.docs.len(), t.terms.as_slice()))
+            .collect();
+        assert!(names.contains(&"reparation"), "{found:?}");
+        assert!(names.contains(&"velocargo"), "{found:?}");
         let repair = a.topics.iter().find(|t| t.name == "reparation").unwrap();
         // Both languages' repair posts, and nothing else.
-        assert_eq!(repair.docs.len(), 24, "{:?}", repair.terms);
+        assert_eq!(repair.docs.len(), 16, "{:?}", repair.terms);
         assert!(repair.docs.iter().all(|d| {
             a.corpus.docs[*d as usize]
                 .hashtags
