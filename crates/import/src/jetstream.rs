@@ -291,10 +291,12 @@ struct Lenient<'a> {
     _p: std::marker::PhantomData<&'a ()>,
 }
 
+/// Visitor methods that take a scalar of the listed types and answer
+/// `$value` (what a lenient visitor makes of a value it does not want).
 macro_rules! lenient_scalars {
-    ($($f:ident: $t:ty),*) => {
+    ($value:expr; $($f:ident: $t:ty),*) => {
         $(fn $f<E: serde::de::Error>(self, _: $t) -> Result<Self::Value, E> {
-            Ok(EmbedRecord::default())
+            Ok($value)
         })*
     };
 }
@@ -304,8 +306,8 @@ impl<'de: 'a, 'a> serde::de::Visitor<'de> for Lenient<'a> {
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("any value")
     }
-    lenient_scalars!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_i128: i128,
-        visit_u128: u128, visit_f64: f64, visit_str: &str, visit_bytes: &[u8]);
+    lenient_scalars!(EmbedRecord::default(); visit_bool: bool, visit_i64: i64, visit_u64: u64,
+        visit_i128: i128, visit_u128: u128, visit_f64: f64, visit_str: &str, visit_bytes: &[u8]);
     fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
         Ok(EmbedRecord::default())
     }
@@ -402,27 +404,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for LenientStr<'a> {
             fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
                 Ok(LenientStr(Some(Cow::Owned(v))))
             }
-            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(LenientStr(None))
-            }
-            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(LenientStr(None))
-            }
-            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(LenientStr(None))
-            }
-            fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<Self::Value, E> {
-                Ok(LenientStr(None))
-            }
-            fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<Self::Value, E> {
-                Ok(LenientStr(None))
-            }
-            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(LenientStr(None))
-            }
-            fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<Self::Value, E> {
-                Ok(LenientStr(None))
-            }
+            lenient_scalars!(LenientStr(None); visit_bool: bool, visit_i64: i64,
+                visit_u64: u64, visit_i128: i128, visit_u128: u128, visit_f64: f64,
+                visit_bytes: &[u8]);
             fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
                 Ok(LenientStr(None))
             }
