@@ -110,12 +110,7 @@ fn planted_amplifiers_rank_first_with_counts_from_the_raw_lines() {
     let data = dir.path().join("store");
     let truth: Value =
         serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
-    let own: BTreeSet<String> = truth["own"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["account"].as_str().unwrap().to_owned())
-        .collect();
+    let own: BTreeSet<String> = own_accounts(&truth).map(str::to_owned).collect();
     let report = json(&data, &["amplifiers", "--json", "--limit", "0"]);
     assert!(report["topic"].is_null());
     let accounts = report["accounts"].as_array().unwrap();
@@ -352,12 +347,7 @@ fn suggestions_predict_who_gets_in_touch_later() {
         &["suggest", "--to", &cutoff, "--limit", "100", "--json"],
     );
     let candidates = report["candidates"].as_u64().unwrap();
-    let own: Vec<String> = truth["own"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| format!("'{}'", o["account"].as_str().unwrap()))
-        .collect();
+    let own: Vec<String> = own_accounts(&truth).map(|a| format!("'{a}'")).collect();
     let own_in = own.join(", ");
     let touch = |when: &str| {
         format!(

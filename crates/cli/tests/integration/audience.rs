@@ -34,12 +34,7 @@ pub(crate) struct Raw {
 }
 
 fn read_raw(dir: &std::path::Path, truth: &Value) -> Raw {
-    let own: HashSet<String> = truth["own"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["account"].as_str().unwrap().to_owned())
-        .collect();
+    let own: HashSet<String> = own_accounts(truth).map(str::to_owned).collect();
     let mut raw = Raw {
         own,
         posts: HashMap::new(),

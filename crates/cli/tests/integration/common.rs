@@ -84,14 +84,23 @@ pub fn rejects(summary: &Value) -> Vec<Value> {
 
 /// Generates a community into `dir`, imports all of it into `dir/store` and
 /// declares its own Bluesky accounts; returns the generator's directory.
+/// The own accounts a generated community's `truth.json` names.
+pub fn own_accounts(truth: &Value) -> impl Iterator<Item = &str> {
+    truth["own"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["account"].as_str().unwrap())
+}
+
 pub fn community_with_own(dir: &Path, seed: u64, days: u32) -> PathBuf {
     let out = synth(dir, seed, days, "small");
     let data = dir.join("store");
     import(&data, &[out.to_str().unwrap()]);
     let truth: Value =
         serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
-    for o in truth["own"].as_array().unwrap() {
-        let o = levain(&data, &["own", "add", o["account"].as_str().unwrap()]);
+    for account in own_accounts(&truth) {
+        let o = levain(&data, &["own", "add", account]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
     out

@@ -69,12 +69,7 @@ fn import_counts_match_the_ground_truth() {
             .as_u64()
             .unwrap()
     );
-    let own: Vec<String> = truth["own"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| format!("'{}'", o["account"].as_str().unwrap()))
-        .collect();
+    let own: Vec<String> = own_accounts(&truth).map(|a| format!("'{a}'")).collect();
     assert_eq!(
         q(&format!(
             "SELECT count(*) FROM interactions WHERE kind = 'follow' AND target_account IN ({})",

@@ -25,12 +25,7 @@ fn community(seed: u64, days: u32) -> Community {
     import_files(&data, &out);
     let truth: Value =
         serde_json::from_slice(&std::fs::read(out.join("truth.json")).unwrap()).unwrap();
-    let mut own: Vec<&str> = truth["own"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["account"].as_str().unwrap())
-        .collect();
+    let mut own: Vec<&str> = own_accounts(&truth).collect();
     own.push(truth["venues"]["own_account"].as_str().unwrap());
     for a in own {
         let o = levain(&data, &["own", "add", a]);
