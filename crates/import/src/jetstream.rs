@@ -124,6 +124,27 @@ struct Commit<'a> {
     rev: Option<Cow<'a, str>>,
 }
 
+/// Decodes the record of a collection into its type, in any serde format
+/// (Jetstream's JSON, a repository's DAG-CBOR); the record of a collection
+/// levain does not read is skipped unparsed.
+struct RecordOf<'c>(&'c str);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RecordOf<'_> {
+    type Value = Record<'de>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Record<'de>, D::Error> {
+        Ok(match self.0 {
+            POST => Record::Post(Deserialize::deserialize(d)?),
+            LIKE | REPOST => Record::Subject(Deserialize::deserialize(d)?),
+            FOLLOW => Record::Follow(Deserialize::deserialize(d)?),
+            PROFILE => Record::Profile(Deserialize::deserialize(d)?),
+            _ => {
+                serde::de::IgnoredAny::deserialize(d)?;
+                Record::Skipped
+            }
+        })
+    }
+}
+
 impl<'de: 'a, 'a> Deserialize<'de> for Commit<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V<'a>(std::marker::PhantomData<&'a ()>);
@@ -148,14 +169,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Commit<'a> {
                         "rev" => rev = m.next_value::<Option<Str<'a>>>()?.map(|s| s.0),
                         "record" => {
                             record = Some(match collection.as_deref() {
-                                Some(POST) => Record::Post(m.next_value()?),
-                                Some(LIKE | REPOST) => Record::Subject(m.next_value()?),
-                                Some(FOLLOW) => Record::Follow(m.next_value()?),
-                                Some(PROFILE) => Record::Profile(m.next_value()?),
-                                Some(_) => {
-                                    m.next_value::<IgnoredAny>()?;
-                                    Record::Skipped
-                                }
+                                Some(c) => m.next_value_seed(RecordOf(c))?,
                                 None => Record::Raw(m.next_value()?),
                             })
                         }
@@ -699,15 +713,12 @@ impl<'a> CborRecord<'a> {
     /// shape; None otherwise (the caller then goes the JSON way, whose
     /// rejects say what is wrong).
     pub(crate) fn decode(collection: &str, cbor: &'a [u8]) -> Option<CborRecord<'a>> {
-        use serde_ipld_dagcbor::from_slice;
-        let record = match collection {
-            POST => Record::Post(from_slice(cbor).ok()?),
-            LIKE | REPOST => Record::Subject(from_slice(cbor).ok()?),
-            FOLLOW => Record::Follow(from_slice(cbor).ok()?),
-            PROFILE => Record::Profile(from_slice(cbor).ok()?),
-            _ => return None,
-        };
-        Some(CborRecord(record))
+        use serde::de::DeserializeSeed;
+        let mut de = serde_ipld_dagcbor::de::Deserializer::from_slice(cbor);
+        match RecordOf(collection).deserialize(&mut de).ok()? {
+            Record::Skipped => None,
+            record => de.end().ok().map(|()| CborRecord(record)),
+        }
     }
 }
 
@@ -883,15 +894,12 @@ fn decode_raw<'a>(
     pos: u64,
     line: &[u8],
 ) -> Result<Record<'a>, Reject> {
-    let bytes = raw.get().as_bytes();
-    let err = |e| record_reject(pos, collection, e, line);
-    Ok(match collection {
-        POST => Record::Post(serde_json::from_slice(bytes).map_err(err)?),
-        LIKE | REPOST => Record::Subject(serde_json::from_slice(bytes).map_err(err)?),
-        FOLLOW => Record::Follow(serde_json::from_slice(bytes).map_err(err)?),
-        PROFILE => Record::Profile(serde_json::from_slice(bytes).map_err(err)?),
-        _ => Record::Skipped,
-    })
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    RecordOf(collection)
+        .deserialize(&mut de)
+        .and_then(|r| de.end().map(|()| r))
+        .map_err(|e| record_reject(pos, collection, e, line))
 }
 
 #[allow(clippy::too_many_arguments)]
