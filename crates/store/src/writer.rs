@@ -1,7 +1,8 @@
 //! The single writer: appends deduplicated segments, commits manifests,
 //! compacts.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
@@ -48,6 +49,18 @@ pub struct Writer {
     next_file: u64,
     /// Files to delete once the next commit no longer names them.
     obsolete: Vec<String>,
+    /// What this writer knows of each key run it has probed, by run file.
+    probed: HashMap<String, Probed>,
+}
+
+/// A key run as this writer has seen it.
+enum Probed {
+    /// Walked once in full: a single small import into a large store reads
+    /// each run once, as cheaply as building a filter would.
+    Once,
+    /// Probed again (a big import flushes many times), or written by this
+    /// writer: its filter now answers first.
+    Filtered(keyindex::RunFilter),
 }
 
 fn lock_file(root: &Path) -> Result<File> {
@@ -95,6 +108,7 @@ impl Writer {
             manifest,
             next_file: 0,
             obsolete: Vec::new(),
+            probed: HashMap::new(),
         };
         w.remove_leftovers()?;
         Ok(w)
@@ -239,7 +253,9 @@ impl Writer {
         let mut present = vec![false; unique.len()];
         if let Some(files) = self.manifest.tables.get(table.name()) {
             for run in &files.key_runs {
-                keyindex::mark_present(&self.root.join(&run.file), &unique, &mut present)?;
+                let path = self.root.join(&run.file);
+                let probed = self.probed.entry(run.file.clone());
+                mark_stored(probed, &path, &unique, &mut present)?;
             }
         }
         let mut keep: Vec<Vec<bool>> = batches.iter().map(|b| vec![false; b.keys.len()]).collect();
@@ -275,6 +291,10 @@ impl Writer {
         let keys_rel = format!("{rel}.keys");
         segment::write(&abs.with_extension("parquet"), &kept)?;
         keyindex::write_run(&abs.with_extension("keys"), &new_keys)?;
+        self.probed.insert(
+            keys_rel.clone(),
+            Probed::Filtered(keyindex::RunFilter::new(new_keys.iter().copied())),
+        );
         let files = self
             .manifest
             .tables
@@ -408,6 +428,9 @@ impl Writer {
             after += segments.len();
             obsolete.extend(files.segments.iter().map(|s| s.file.clone()));
             obsolete.extend(files.key_runs.iter().map(|r| r.file.clone()));
+            for r in &files.key_runs {
+                self.probed.remove(&r.file);
+            }
             let entry = self
                 .manifest
                 .tables
@@ -435,6 +458,45 @@ impl Writer {
             rows: batches.iter().map(|b| b.num_rows() as u64).sum(),
         })
     }
+}
+
+/// Sets `present[i]` for each `unique[i]` the key run at `path` holds.
+fn mark_stored(
+    probed: Entry<'_, String, Probed>,
+    path: &Path,
+    unique: &[Key],
+    present: &mut [bool],
+) -> Result<()> {
+    let mut probed = match probed {
+        Entry::Vacant(v) => {
+            keyindex::Run::open(path)?.mark_present(unique, 0..unique.len(), present);
+            v.insert(Probed::Once);
+            return Ok(());
+        }
+        Entry::Occupied(o) => o,
+    };
+    let mut run = None;
+    if let Probed::Once = probed.get() {
+        let r = keyindex::Run::open(path)?;
+        probed.insert(Probed::Filtered(r.filter()));
+        run = Some(r);
+    }
+    let Probed::Filtered(filter) = probed.get() else {
+        unreachable!("a filter was just built")
+    };
+    // Keys are unique across runs: a key found in one is not looked for in
+    // the others.
+    let probes: Vec<usize> = (0..unique.len())
+        .filter(|&i| !present[i] && filter.may_hold(unique[i]))
+        .collect();
+    if !probes.is_empty() {
+        let run = match run {
+            Some(r) => r,
+            None => keyindex::Run::open(path)?,
+        };
+        run.mark_present(unique, probes, present);
+    }
+    Ok(())
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -477,4 +539,79 @@ fn walk_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
         i += 1;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use levain_model::rows::{DeletionRow, Provenance, Rows};
+
+    use super::*;
+
+    /// A batch of deletions whose natural keys are `ids`.
+    fn deletions(ids: &[u32]) -> Batch {
+        let mut rows = Rows::default();
+        for (pos, id) in ids.iter().enumerate() {
+            let record = format!("test:{id}");
+            let row = DeletionRow {
+                record: &record,
+                channel: "test",
+                actor: "test:someone",
+                kind: "post",
+                at: 0,
+            };
+            rows.deletions
+                .push(&row, Key::of(&[&record]), true, pos as u64);
+        }
+        let prov = Provenance {
+            import_id: "t",
+            source_file: "t",
+        };
+        rows.finish(prov).pop().expect("one batch")
+    }
+
+    #[test]
+    fn appends_keep_exactly_the_unseen_keys_across_flushes_writers_and_compaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::Store::open_or_create(dir.path()).unwrap();
+        let root = store.root();
+        let mut stored: HashSet<u32> = HashSet::new();
+        let mut check = |w: &mut Writer, ids: Vec<u32>| {
+            let unseen: HashSet<u32> = ids
+                .iter()
+                .copied()
+                .filter(|i| !stored.contains(i))
+                .collect();
+            let out = w.append(Table::Deletions, "t", &[deletions(&ids)]).unwrap();
+            assert_eq!(out.new_rows as usize, unseen.len(), "{} ids", ids.len());
+            assert_eq!(out.duplicate_rows as usize, ids.len() - unseen.len());
+            stored.extend(unseen);
+        };
+        // Flushes overlapping the previous ones, in one writer: its runs
+        // are probed by every later flush, through their filters.
+        let mut w = Writer::open(root).unwrap();
+        for f in 0..12u32 {
+            check(&mut w, (f * 700..f * 700 + 1_000).collect());
+        }
+        w.commit().unwrap();
+        drop(w);
+        // A new writer walks the runs in full at its first flush and
+        // filters them from its second on.
+        let mut w = Writer::open(root).unwrap();
+        for f in 0..3u32 {
+            check(&mut w, (f * 3_000..f * 3_000 + 4_000).step_by(3).collect());
+        }
+        w.compact(1 << 20).unwrap();
+        for f in 0..3u32 {
+            check(&mut w, (f * 5_000..f * 5_000 + 6_000).step_by(7).collect());
+        }
+        w.commit().unwrap();
+        let rows: u64 = w.manifest().tables["deletions"]
+            .segments
+            .iter()
+            .map(|s| s.rows)
+            .sum();
+        assert_eq!(rows as usize, stored.len());
+    }
 }
