@@ -29,12 +29,12 @@ const CONVERSION_COLUMNS: &[&str] = &["at", "value", "currency"];
 const ORGANIC_COLUMNS: &[&str] = &["start", "end", "hours"];
 
 fn header(head: &[u8]) -> Vec<String> {
-    let first = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
     // JSON and XML documents (sniffed against every format, often minified
     // on one long line) are no CSV: not worth splitting.
-    if matches!(first.trim_ascii_start().first(), Some(b'{' | b'[' | b'<')) {
+    if matches!(crate::input::first_byte(head), Some(b'{' | b'[' | b'<')) {
         return Vec::new();
     }
+    let first = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
     String::from_utf8_lossy(first)
         .trim_start_matches('\u{feff}')
         .split(',')

@@ -30,6 +30,9 @@ impl Source for Feed {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
+        if crate::input::first_byte(head) != Some(b'<') {
+            return false;
+        }
         let start = String::from_utf8_lossy(&head[..head.len().min(4096)]).to_ascii_lowercase();
         (start.contains("<rss") || start.contains("<rdf:rdf"))
             || (start.contains("<feed") && contains(head, b"http://www.w3.org/2005/Atom"))

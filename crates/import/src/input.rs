@@ -288,6 +288,23 @@ fn describe_unknown(head: &[u8]) -> String {
     format!("not a format levain recognises (first line: `{shown}`)")
 }
 
+/// The first byte of `head` after a UTF-8 byte order mark and whitespace:
+/// `{`, `[`, `<` or anything else says what kind of document it is, and
+/// lets a sniffer refuse a file before it looks further (every file of an
+/// autodetected folder meets every sniffer).
+pub(crate) fn first_byte(head: &[u8]) -> Option<u8> {
+    let start = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    start.iter().copied().find(|b| !b.is_ascii_whitespace())
+}
+
+/// The first line of `head` with something on it, without its surrounding
+/// whitespace (cut short where the head limit cut it).
+pub(crate) fn first_line(head: &[u8]) -> Option<&[u8]> {
+    let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
+    let rest = &head[start..];
+    Some(rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())].trim_ascii_end())
+}
+
 /// NUL bytes, or more invalid UTF-8 than a few damaged records would have
 /// (those are rejected one by one instead).
 pub fn is_binary(head: &[u8]) -> bool {

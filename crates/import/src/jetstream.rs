@@ -47,10 +47,10 @@ impl Source for Jetstream {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        let Some(line) = head
-            .split(|b| *b == b'\n')
-            .find(|l| !l.iter().all(u8::is_ascii_whitespace))
-        else {
+        if crate::input::first_byte(head) != Some(b'{') {
+            return false;
+        }
+        let Some(line) = crate::input::first_line(head) else {
             return false;
         };
         #[derive(Deserialize)]

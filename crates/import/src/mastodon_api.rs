@@ -60,15 +60,18 @@ impl Source for MastodonApi {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        let s = String::from_utf8_lossy(&head[..head.len().min(16 * 1024)]);
-        let t = s.trim_start_matches('\u{feff}').trim_start();
-        if t.starts_with('{') && t.contains("\"levain\"") && t.contains("\"mastodon-api\"") {
+        let first = crate::input::first_byte(head);
+        if !matches!(first, Some(b'[' | b'{')) {
+            return false;
+        }
+        let t = &head[..head.len().min(16 * 1024)];
+        let has = |needle: &[u8]| memchr::memmem::find(t, needle).is_some();
+        if first == Some(b'{') && has(b"\"levain\"") && has(b"\"mastodon-api\"") {
             return true;
         }
-        (t.starts_with('[') || t.starts_with('{'))
-            && t.contains("\"acct\"")
-            && t.contains("\"username\"")
-            && (t.contains("\"followers_count\"") || t.contains("\"statuses_count\""))
+        has(b"\"acct\"")
+            && has(b"\"username\"")
+            && (has(b"\"followers_count\"") || has(b"\"statuses_count\""))
     }
 
     fn read(&self, file: &InputFile, sink: &mut dyn Sink) -> Result<(), ImportError> {

@@ -50,6 +50,7 @@ use levain_model::channel::REDDIT;
 use levain_model::keys::{Key, qualified};
 use levain_model::rows::{AccountRow, InteractionRow, PostRow, Rows};
 
+use crate::input::first_line;
 use crate::jetstream::{SeenAccounts, json_reject};
 use crate::ndjson::{LineFormat, read_lines};
 use crate::{ImportError, InputFile, Parsed, Reject, Sink, Source};
@@ -94,13 +95,6 @@ fn trim_start(b: &[u8]) -> &[u8] {
         .position(|c| !c.is_ascii_whitespace())
         .unwrap_or(b.len());
     &b[i..]
-}
-
-/// The first line with something on it (possibly cut by the head limit).
-fn first_line(head: &[u8]) -> Option<&[u8]> {
-    head.split(|b| *b == b'\n')
-        .map(|l| trim_start(l).trim_ascii_end())
-        .find(|l| !l.is_empty())
 }
 
 /// Whether `json` has `"key":` somewhere, and, with `prefix`, a string value
