@@ -414,6 +414,22 @@ mod tests {
     use super::*;
     use std::io::Write;
 
+    #[test]
+    fn first_byte_and_line_skip_marks_and_blank_lines() {
+        assert_eq!(first_byte(b"\xef\xbb\xbf \n\t[{}]"), Some(b'['));
+        assert_eq!(first_byte(b" \r\n "), None);
+        assert_eq!(
+            first_line(b"\n  \r\n  {\"a\":1}  \r\n{}"),
+            Some(&b"{\"a\":1}"[..])
+        );
+        // Cut by the head limit: the line so far.
+        assert_eq!(
+            first_line(b"\n{\"did\":\"did:pl"),
+            Some(&b"{\"did\":\"did:pl"[..])
+        );
+        assert_eq!(first_line(b"\n\n"), None);
+    }
+
     fn file_with(bytes: &[u8]) -> (tempfile::TempDir, InputFile) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("data.ndjson");
