@@ -56,6 +56,7 @@ use levain_model::channel::DISCOURSE;
 use levain_model::keys::{Key, qualified};
 use levain_model::rows::{AccountRow, DeletionRow, InteractionRow, PostRow};
 
+use crate::export::{Addressed, push_reply_and_mentions};
 use crate::text::{host, html_to_text};
 use crate::{ImportError, InputFile, Parsed, Reject, Sink, Source};
 
@@ -659,49 +660,28 @@ impl Out<'_, '_> {
             true,
             line,
         );
-        let interactions = &mut self.parsed.rows.interactions;
-        if let (Some(parent), Some(n)) = (&parent, parent_number) {
-            let replied = p
-                .reply_to_user
-                .as_ref()
-                .and_then(|u| nonempty(&u.username))
-                .or(topic.authors.get(&n).map(String::as_str))
-                .map(|u| forum.account(u));
-            interactions.push(
-                &InteractionRow {
-                    actor: &author,
-                    kind: InteractionKind::Reply,
-                    channel: DISCOURSE,
-                    at,
-                    target_post: Some(parent),
-                    target_account: replied.as_deref(),
-                    record: Some(&post_id),
-                    via: None,
-                    ends: None,
-                },
-                Key::of(&["reply", &post_id]),
-                false,
-                line,
-            );
-        }
-        for m in &mentions {
-            interactions.push(
-                &InteractionRow {
-                    actor: &author,
-                    kind: InteractionKind::Mention,
-                    channel: DISCOURSE,
-                    at,
-                    target_post: None,
-                    target_account: Some(m),
-                    record: Some(&post_id),
-                    via: None,
-                    ends: None,
-                },
-                Key::of(&["mention", &post_id, m]),
-                false,
-                line,
-            );
-        }
+        // The replied-to author: named by the post, else the parent's.
+        let parent_author = parent_number
+            .and_then(|n| {
+                p.reply_to_user
+                    .as_ref()
+                    .and_then(|u| nonempty(&u.username))
+                    .or(topic.authors.get(&n).map(String::as_str))
+            })
+            .map(|u| forum.account(u));
+        push_reply_and_mentions(
+            &mut self.parsed.rows.interactions,
+            &Addressed {
+                channel: DISCOURSE,
+                actor: &author,
+                post: &post_id,
+                at,
+                parent: parent.as_deref(),
+                parent_author: parent_author.as_deref(),
+                mentions: &mention_refs,
+            },
+            line,
+        );
         if p.deleted_at.is_some() {
             let deleted = parse_time(p.deleted_at.as_deref()).unwrap_or(at);
             self.parsed.rows.deletions.push(

@@ -7,6 +7,10 @@ use std::io::{BufReader, Read};
 
 use serde::de::DeserializeOwned;
 
+use levain_model::InteractionKind;
+use levain_model::keys::Key;
+use levain_model::rows::{InteractionRow, InteractionsBuilder};
+
 use crate::archive::{Archive, Entry};
 use crate::jsonarray::{Items, Next, Open};
 use crate::{ImportError, Parsed, Reject, Sink};
@@ -211,5 +215,51 @@ fn csv_bad(err: &csv::Error) -> Bad {
             format!("{err}; exports are UTF-8, so this file was converted or damaged"),
         ),
         _ => ("malformed CSV", err.to_string()),
+    }
+}
+
+/// A post's reply and mentions, as its export gives them.
+pub struct Addressed<'a> {
+    pub channel: &'a str,
+    /// The post's author and the post.
+    pub actor: &'a str,
+    pub post: &'a str,
+    pub at: i64,
+    /// The post replied to, and its author when known.
+    pub parent: Option<&'a str>,
+    pub parent_author: Option<&'a str>,
+    pub mentions: &'a [&'a str],
+}
+
+/// The interactions a post implies: a reply to its parent and a mention of
+/// each account it names, keyed by the post (the same post read again, from
+/// another file or export, gives the same rows).
+pub fn push_reply_and_mentions(rows: &mut InteractionsBuilder, a: &Addressed, line: u64) {
+    let row = |kind, target_post, target_account| InteractionRow {
+        actor: a.actor,
+        kind,
+        channel: a.channel,
+        at: a.at,
+        target_post,
+        target_account,
+        record: Some(a.post),
+        via: None,
+        ends: None,
+    };
+    if let Some(parent) = a.parent {
+        rows.push(
+            &row(InteractionKind::Reply, Some(parent), a.parent_author),
+            Key::of(&["reply", a.post]),
+            false,
+            line,
+        );
+    }
+    for m in a.mentions {
+        rows.push(
+            &row(InteractionKind::Mention, None, Some(m)),
+            Key::of(&["mention", a.post, m]),
+            false,
+            line,
+        );
     }
 }

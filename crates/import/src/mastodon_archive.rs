@@ -34,7 +34,9 @@ use levain_model::keys::{Key, qualified};
 use levain_model::rows::{AccountRow, InteractionRow, PostRow};
 
 use crate::archive::{Archive, Entry};
-use crate::export::{Bad, MAX_DOCUMENT, Out, decode, each_csv_row, each_record};
+use crate::export::{
+    Addressed, Bad, MAX_DOCUMENT, Out, decode, each_csv_row, each_record, push_reply_and_mentions,
+};
 use crate::text::{html_to_text, lang_code};
 use crate::{ImportError, InputFile, Parsed, Sink, Source};
 
@@ -410,47 +412,24 @@ fn activity(line: u64, bytes: &[u8], p: &mut Parsed) -> Result<bool, Bad> {
         true,
         line,
     );
-    if let Some(parent) = &parent {
-        let to = note
-            .in_reply_to
-            .as_deref()
-            .and_then(handle_of_uri)
-            .map(|h| qualified(MASTODON, &h));
-        p.rows.interactions.push(
-            &InteractionRow {
-                actor: &actor,
-                kind: InteractionKind::Reply,
-                channel: MASTODON,
-                at,
-                target_post: Some(parent),
-                target_account: to.as_deref(),
-                record: Some(&post),
-                via: None,
-                ends: None,
-            },
-            Key::of(&["reply", &post]),
-            false,
-            line,
-        );
-    }
-    for m in &mentions {
-        p.rows.interactions.push(
-            &InteractionRow {
-                actor: &actor,
-                kind: InteractionKind::Mention,
-                channel: MASTODON,
-                at,
-                target_post: None,
-                target_account: Some(m),
-                record: Some(&post),
-                via: None,
-                ends: None,
-            },
-            Key::of(&["mention", &post, m]),
-            false,
-            line,
-        );
-    }
+    let parent_author = parent
+        .as_ref()
+        .and(note.in_reply_to.as_deref())
+        .and_then(handle_of_uri)
+        .map(|h| qualified(MASTODON, &h));
+    push_reply_and_mentions(
+        &mut p.rows.interactions,
+        &Addressed {
+            channel: MASTODON,
+            actor: &actor,
+            post: &post,
+            at,
+            parent: parent.as_deref(),
+            parent_author: parent_author.as_deref(),
+            mentions: &mention_refs,
+        },
+        line,
+    );
     Ok(true)
 }
 

@@ -32,7 +32,9 @@ use levain_model::keys::{Key, qualified};
 use levain_model::rows::{AccountRow, InteractionRow, PostRow};
 
 use crate::archive::{Archive, Entry};
-use crate::export::{Bad, MAX_DOCUMENT, Out, decode, each_record};
+use crate::export::{
+    Addressed, Bad, MAX_DOCUMENT, Out, decode, each_record, push_reply_and_mentions,
+};
 use crate::text::lang_code;
 use crate::{ImportError, InputFile, Parsed, Sink, Source};
 
@@ -443,47 +445,24 @@ fn tweet(
         true,
         line,
     );
-    if let Some(parent) = &parent {
-        let to = t
-            .in_reply_to_user_id_str
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .map(|s| qualified(X, s));
-        p.rows.interactions.push(
-            &InteractionRow {
-                actor: own,
-                kind: InteractionKind::Reply,
-                channel: X,
-                at,
-                target_post: Some(parent),
-                target_account: to.as_deref(),
-                record: Some(&record),
-                via: None,
-                ends: None,
-            },
-            Key::of(&["reply", &record]),
-            false,
-            line,
-        );
-    }
-    for m in &mention_refs {
-        p.rows.interactions.push(
-            &InteractionRow {
-                actor: own,
-                kind: InteractionKind::Mention,
-                channel: X,
-                at,
-                target_post: None,
-                target_account: Some(m),
-                record: Some(&record),
-                via: None,
-                ends: None,
-            },
-            Key::of(&["mention", &record, m]),
-            false,
-            line,
-        );
-    }
+    let parent_author = parent
+        .as_ref()
+        .and(t.in_reply_to_user_id_str.as_deref())
+        .filter(|s| !s.is_empty())
+        .map(|s| qualified(X, s));
+    push_reply_and_mentions(
+        &mut p.rows.interactions,
+        &Addressed {
+            channel: X,
+            actor: own,
+            post: &record,
+            at,
+            parent: parent.as_deref(),
+            parent_author: parent_author.as_deref(),
+            mentions: &mention_refs,
+        },
+        line,
+    );
     Ok(true)
 }
 
