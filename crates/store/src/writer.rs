@@ -53,6 +53,9 @@ pub struct Writer {
     probed: HashMap<String, Probed>,
 }
 
+/// Key runs merged at a time, and the size ratio between run tiers.
+const RUN_FANIN: usize = 8;
+
 /// A key run as this writer has seen it.
 enum Probed {
     /// Walked once in full: a single small import into a large store reads
@@ -308,7 +311,57 @@ impl Writer {
             file: keys_rel,
             keys: new_keys.len() as u64,
         });
+        self.merge_key_runs(table)?;
         Ok(each)
+    }
+
+    /// Merges [`RUN_FANIN`] key runs of one size tier into one, as long as
+    /// a tier has that many. A long import adds a run per flush and every
+    /// flush asks each run's filter about its keys; merging keeps a few
+    /// runs per tier (a logarithmic number) instead of one per flush, so
+    /// that cost stays linear in the import's size. The replaced runs are
+    /// deleted once a commit no longer names them.
+    fn merge_key_runs(&mut self, table: Table) -> Result<()> {
+        loop {
+            let runs = &self.manifest.tables[table.name()].key_runs;
+            let mut tiers: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+            for (i, run) in runs.iter().enumerate() {
+                tiers
+                    .entry(run.keys.max(1).ilog(RUN_FANIN as u64))
+                    .or_default()
+                    .push(i);
+            }
+            let Some(group) = tiers.into_values().find(|g| g.len() >= RUN_FANIN) else {
+                return Ok(());
+            };
+            let group = &group[..RUN_FANIN];
+            let inputs: Vec<PathBuf> = group
+                .iter()
+                .map(|&i| self.root.join(&runs[i].file))
+                .collect();
+            let (rel, abs) = self.new_file_stem(table, "merged")?;
+            let merged = abs.with_extension("keys");
+            let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+            let keys = keyindex::merge_runs(&input_refs, &merged)?;
+            let filter = keyindex::Run::open(&merged)?.filter();
+            let runs = &mut self
+                .manifest
+                .tables
+                .get_mut(table.name())
+                .expect("table present")
+                .key_runs;
+            for &i in group.iter().rev() {
+                let old = runs.remove(i);
+                self.probed.remove(&old.file);
+                self.obsolete.push(old.file);
+            }
+            let file = format!("{rel}.keys");
+            runs.push(KeyRun {
+                file: file.clone(),
+                keys,
+            });
+            self.probed.insert(file, Probed::Filtered(filter));
+        }
     }
 
     /// Makes everything staged so far visible, atomically.
@@ -594,7 +647,15 @@ mod tests {
         for f in 0..12u32 {
             check(&mut w, (f * 700..f * 700 + 1_000).collect());
         }
+        // The first eight runs (one tier) were merged into one.
+        let runs = &w.manifest().tables["deletions"].key_runs;
+        assert_eq!(runs.len(), 12 - RUN_FANIN + 1, "{runs:?}");
         w.commit().unwrap();
+        let on_disk = fs::read_dir(root.join("tables/deletions"))
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().extension() == Some("keys".as_ref()))
+            .count();
+        assert_eq!(on_disk, 12 - RUN_FANIN + 1, "replaced runs are deleted");
         drop(w);
         // A new writer walks the runs in full at its first flush and
         // filters them from its second on.
