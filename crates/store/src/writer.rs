@@ -58,12 +58,22 @@ const RUN_FANIN: usize = 8;
 
 /// A key run as this writer has seen it.
 enum Probed {
-    /// Walked once in full: a single small import into a large store reads
-    /// each run once, as cheaply as building a filter would.
-    Once,
-    /// Probed again (a big import flushes many times), or written by this
-    /// writer: its filter now answers first.
+    /// Looked up without a filter so far, at about this many key reads: a
+    /// few keys cost a few binary searches, and building a filter costs a
+    /// pass over the run, so a run gets one only once its lookups have
+    /// cost about two passes (a big import's flushes into a big store).
+    Walked(u64),
+    /// Written by this writer, or walked enough: its filter answers first.
     Filtered(keyindex::RunFilter),
+}
+
+/// About how many keys of a run of `n` keys a galloping walk for `m`
+/// sorted keys reads.
+fn walk_cost(n: u64, m: u64) -> u64 {
+    if m == 0 {
+        return 0;
+    }
+    n.min(m.saturating_mul(1 + (n / m).max(1).ilog2() as u64))
 }
 
 fn lock_file(root: &Path) -> Result<File> {
@@ -258,7 +268,7 @@ impl Writer {
             for run in &files.key_runs {
                 let path = self.root.join(&run.file);
                 let probed = self.probed.entry(run.file.clone());
-                mark_stored(probed, &path, &unique, &mut present)?;
+                mark_stored(probed, &path, run.keys, &unique, &mut present)?;
             }
         }
         let mut keep: Vec<Vec<bool>> = batches.iter().map(|b| vec![false; b.keys.len()]).collect();
@@ -513,29 +523,38 @@ impl Writer {
     }
 }
 
-/// Sets `present[i]` for each `unique[i]` the key run at `path` holds.
+/// Sets `present[i]` for each `unique[i]` the key run at `path` (of
+/// `keys` keys) holds.
 fn mark_stored(
     probed: Entry<'_, String, Probed>,
     path: &Path,
+    keys: u64,
     unique: &[Key],
     present: &mut [bool],
 ) -> Result<()> {
+    let cost = walk_cost(keys, unique.len() as u64);
     let mut probed = match probed {
+        // A first walk costs at most one pass.
         Entry::Vacant(v) => {
             keyindex::Run::open(path)?.mark_present(unique, 0..unique.len(), present);
-            v.insert(Probed::Once);
+            v.insert(Probed::Walked(cost));
             return Ok(());
         }
         Entry::Occupied(o) => o,
     };
     let mut run = None;
-    if let Probed::Once = probed.get() {
+    if let Probed::Walked(walked) = probed.get_mut() {
         let r = keyindex::Run::open(path)?;
+        if *walked + cost <= 2 * keys {
+            r.mark_present(unique, 0..unique.len(), present);
+            *walked += cost;
+            return Ok(());
+        }
         probed.insert(Probed::Filtered(r.filter()));
         run = Some(r);
     }
     let Probed::Filtered(filter) = probed.get() else {
-        unreachable!("a filter was just built")
+        unreachable!("a filter is there or was just built")
     };
     // Keys are unique across runs: a key found in one is not looked for in
     // the others.
@@ -625,6 +644,14 @@ mod tests {
     }
 
     #[test]
+    fn a_walk_costs_binary_searches_for_few_keys_and_a_pass_for_many() {
+        assert_eq!(walk_cost(1_000, 0), 0);
+        assert_eq!(walk_cost(100_000_000, 3_000), 3_000 * (1 + 15));
+        assert_eq!(walk_cost(4_000_000, 500_000), 500_000 * 4);
+        assert_eq!(walk_cost(1_000, 5_000), 1_000);
+    }
+
+    #[test]
     fn appends_keep_exactly_the_unseen_keys_across_flushes_writers_and_compaction() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::Store::open_or_create(dir.path()).unwrap();
@@ -657,8 +684,9 @@ mod tests {
             .count();
         assert_eq!(on_disk, 12 - RUN_FANIN + 1, "replaced runs are deleted");
         drop(w);
-        // A new writer walks the runs in full at its first flush and
-        // filters them from its second on.
+        // A new writer walks the runs while that is cheap and builds
+        // their filters once walking has cost about two passes (the third
+        // flush here, for the merged run and the small ones alike).
         let mut w = Writer::open(root).unwrap();
         for f in 0..3u32 {
             check(&mut w, (f * 3_000..f * 3_000 + 4_000).step_by(3).collect());
