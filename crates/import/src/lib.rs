@@ -28,6 +28,7 @@ pub mod mastodon_archive;
 pub mod meta;
 pub mod ndjson;
 pub mod pipeline;
+mod pointers;
 pub mod reddit;
 mod text;
 pub mod wxr;

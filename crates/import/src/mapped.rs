@@ -23,7 +23,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
-use serde_json::Value;
 
 use levain_model::InteractionKind;
 use levain_model::keys::Key;
@@ -31,6 +30,7 @@ use levain_model::rows::{AccountRow, InteractionRow, PostRow, Rows};
 
 use crate::jetstream::parse_time;
 use crate::ndjson::{LineFormat, read_lines};
+use crate::pointers::Pointers;
 use crate::{ImportError, InputFile, Parsed, ReadContext, Reject, Sink, Source};
 
 pub struct MappedCsv;
@@ -275,11 +275,34 @@ impl Source for MappedNdjson {
         sink: &mut dyn Sink,
     ) -> Result<(), ImportError> {
         let map = load_map(need_map(ctx, file, "ndjson")?, file, false)?;
-        read_lines(&Lines(map), file, sink)
+        let mut slots = BTreeMap::new();
+        let mut pointers = Vec::new();
+        for (field, src) in &map.fields {
+            if let Src::Pointer(p) = src {
+                slots.insert(field.clone(), pointers.len());
+                pointers.push(p.as_str());
+            }
+        }
+        let pointers = Pointers::new(&pointers);
+        read_lines(
+            &Lines {
+                map,
+                pointers,
+                slots,
+            },
+            file,
+            sink,
+        )
     }
 }
 
-struct Lines(Map);
+struct Lines {
+    map: Map,
+    /// The map's pointers, read from each line in one pass.
+    pointers: Pointers,
+    /// Field → its pointer's index in `pointers`.
+    slots: BTreeMap<String, usize>,
+}
 
 impl LineFormat for Lines {
     type Scratch = ();
@@ -292,20 +315,26 @@ impl LineFormat for Lines {
         _: &mut (),
         _: &(),
     ) -> Result<(), Reject> {
-        let v: Value = serde_json::from_slice(line)
-            .map_err(|e| crate::jetstream::json_reject(pos, &e, line))?;
+        let reject = |e: serde_json::Error| crate::jetstream::json_reject(pos, &e, line);
+        let texts = match std::str::from_utf8(line) {
+            Ok(text) => self.pointers.texts(text).map_err(reject)?,
+            // Not UTF-8: serde_json says where, as it did for whole values.
+            Err(_) => {
+                return Err(reject(
+                    serde_json::from_slice::<serde_json::Value>(line)
+                        .err()
+                        .unwrap_or_else(|| serde::de::Error::custom("the line is not UTF-8")),
+                ));
+            }
+        };
         let get = |f: &str| -> Option<String> {
-            match self.0.fields.get(f)? {
-                Src::Pointer(p) => match v.pointer(p)? {
-                    Value::Null => None,
-                    Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-                    other => Some(other.to_string()),
-                },
+            match self.map.fields.get(f)? {
+                Src::Pointer(_) => texts[self.slots[f]].clone(),
                 Src::Constant(c) => Some(c.clone()),
                 Src::Column(..) => None,
             }
         };
-        row(&self.0, &get, pos, line, rows)
+        row(&self.map, &get, pos, line, rows)
     }
 }
 
