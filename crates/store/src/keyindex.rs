@@ -8,7 +8,7 @@
 //! merges runs so their number stays small.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use levain_model::keys::Key;
@@ -30,47 +30,6 @@ pub(crate) fn write_run(path: &Path, keys: &[Key]) -> Result<()> {
     }
     let f = io(path, w.into_inner().map_err(|e| e.into_error()))?;
     io(path, f.sync_all())
-}
-
-/// Reads a run sequentially.
-pub(crate) struct RunReader {
-    r: BufReader<File>,
-    left: u64,
-    path: std::path::PathBuf,
-}
-
-impl RunReader {
-    pub(crate) fn open(path: &Path) -> Result<RunReader> {
-        let f = io(path, File::open(path))?;
-        let mut r = BufReader::with_capacity(BUF, f);
-        let mut head = [0u8; 16];
-        io(path, r.read_exact(&mut head))?;
-        if &head[..8] != MAGIC {
-            return Err(StoreError::Corrupt {
-                path: path.to_owned(),
-                message: "not a key run (bad magic)".into(),
-            });
-        }
-        let left = u64::from_le_bytes(head[8..].try_into().unwrap());
-        Ok(RunReader {
-            r,
-            left,
-            path: path.to_owned(),
-        })
-    }
-
-    pub(crate) fn next_key(&mut self) -> Result<Option<Key>> {
-        if self.left == 0 {
-            return Ok(None);
-        }
-        let mut b = [0u8; 16];
-        self.r.read_exact(&mut b).map_err(|e| StoreError::Corrupt {
-            path: self.path.clone(),
-            message: format!("key run ends early: {e}"),
-        })?;
-        self.left -= 1;
-        Ok(Some(Key(u128::from_le_bytes(b))))
-    }
 }
 
 /// A run's keys, memory-mapped for lookups.
@@ -157,9 +116,14 @@ impl Run {
         }
     }
 
+    /// The run's keys, in order.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = Key> + '_ {
+        (0..self.len).map(|i| self.key(i))
+    }
+
     /// A filter of the run's keys (one pass over them).
     pub(crate) fn filter(&self) -> RunFilter {
-        RunFilter::new((0..self.len).map(|i| self.key(i)))
+        RunFilter::new(self.keys())
     }
 }
 
@@ -171,7 +135,7 @@ impl Run {
 pub(crate) struct RunFilter(Option<xorf::BinaryFuse8>);
 
 impl RunFilter {
-    pub(crate) fn new(keys: impl ExactSizeIterator<Item = Key>) -> RunFilter {
+    pub(crate) fn new(keys: impl Iterator<Item = Key>) -> RunFilter {
         let folded: Vec<u64> = keys.map(fold).collect();
         // Construction fails only on degenerate input; no filter then means
         // "may hold anything", which stays exact.
@@ -193,15 +157,13 @@ fn fold(k: Key) -> u64 {
 /// Merges runs into one at `out` (keys are unique across runs by
 /// construction; duplicates would be dropped anyway). Returns the key count.
 pub(crate) fn merge_runs(inputs: &[&Path], out: &Path) -> Result<u64> {
-    let mut readers = inputs
+    let runs = inputs
         .iter()
-        .map(|p| RunReader::open(p))
+        .map(|p| Run::open(p))
         .collect::<Result<Vec<_>>>()?;
-    let total: u64 = readers.iter().map(|r| r.left).sum();
-    let mut heads = readers
-        .iter_mut()
-        .map(|r| r.next_key())
-        .collect::<Result<Vec<_>>>()?;
+    let total: usize = runs.iter().map(|r| r.len).sum();
+    let mut readers: Vec<_> = runs.iter().map(Run::keys).collect();
+    let mut heads: Vec<Option<Key>> = readers.iter_mut().map(Iterator::next).collect();
     let f = io(out, File::create(out))?;
     let mut w = BufWriter::with_capacity(BUF, f);
     io(out, w.write_all(MAGIC))?;
@@ -221,9 +183,9 @@ pub(crate) fn merge_runs(inputs: &[&Path], out: &Path) -> Result<u64> {
             written += 1;
             last = Some(key);
         }
-        heads[idx] = readers[idx].next_key()?;
+        heads[idx] = readers[idx].next();
     }
-    debug_assert!(written <= total);
+    debug_assert!(written as usize <= total);
     let mut f = io(out, w.into_inner().map_err(|e| e.into_error()))?;
     // Patch the count now that it is known.
     use std::io::{Seek, SeekFrom};
@@ -320,11 +282,7 @@ mod tests {
         write_run(&a, &keys(&[1, 4, 7])).unwrap();
         write_run(&b, &keys(&[2, 3, 8, u128::MAX])).unwrap();
         assert_eq!(merge_runs(&[&a, &b], &out).unwrap(), 7);
-        let mut r = RunReader::open(&out).unwrap();
-        let mut got = vec![];
-        while let Some(k) = r.next_key().unwrap() {
-            got.push(k.0);
-        }
+        let got: Vec<u128> = Run::open(&out).unwrap().keys().map(|k| k.0).collect();
         assert_eq!(got, [1, 2, 3, 4, 7, 8, u128::MAX]);
     }
 
