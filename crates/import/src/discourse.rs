@@ -57,6 +57,7 @@ use levain_model::keys::{Key, qualified};
 use levain_model::rows::{AccountRow, DeletionRow, InteractionRow, PostRow};
 
 use crate::export::{Addressed, push_reply_and_mentions};
+use crate::input::{contains, first_byte};
 use crate::text::{host, html_to_text};
 use crate::{ImportError, InputFile, Parsed, Reject, Sink, Source};
 
@@ -82,11 +83,7 @@ impl Source for Discourse {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        let start = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-        let Some(first) = start.iter().find(|b| !b.is_ascii_whitespace()) else {
-            return false;
-        };
-        if *first != b'{' || !contains(head, b"\"avatar_template\"") {
+        if first_byte(head) != Some(b'{') || !contains(head, b"\"avatar_template\"") {
             return false;
         }
         contains(head, b"\"post_stream\"")
@@ -107,10 +104,6 @@ impl Source for Discourse {
     ) -> Result<(), ImportError> {
         read(file, site, sink)
     }
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(hay, needle).is_some()
 }
 
 #[derive(Deserialize)]

@@ -11,8 +11,8 @@ use levain_model::channel::BLOG;
 use levain_model::keys::{Key, qualified};
 use levain_model::rows::{AccountRow, PostRow};
 
+use crate::input::contains;
 use crate::text::{host, html_to_text, inline_hashtags, lang_code};
-use crate::wxr::contains;
 use crate::{ImportError, InputFile, Parsed, Reject, Sink, Source};
 
 pub struct Feed;

@@ -297,6 +297,11 @@ pub(crate) fn first_byte(head: &[u8]) -> Option<u8> {
     start.iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
+/// Whether `hay` holds `needle` anywhere: what most sniffers ask.
+pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(hay, needle).is_some()
+}
+
 /// The first line of `head` with something on it, without its surrounding
 /// whitespace (cut short where the head limit cut it).
 pub(crate) fn first_line(head: &[u8]) -> Option<&[u8]> {

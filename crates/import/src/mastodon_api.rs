@@ -65,7 +65,7 @@ impl Source for MastodonApi {
             return false;
         }
         let t = &head[..head.len().min(16 * 1024)];
-        let has = |needle: &[u8]| memchr::memmem::find(t, needle).is_some();
+        let has = |needle: &[u8]| crate::input::contains(t, needle);
         if first == Some(b'{') && has(b"\"levain\"") && has(b"\"mastodon-api\"") {
             return true;
         }

@@ -52,7 +52,7 @@ impl Source for MastodonArchive {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        let has = |n: &[u8]| memchr::memmem::find(head, n).is_some();
+        let has = |n: &[u8]| crate::input::contains(head, n);
         (has(b"\"orderedItems\"") && has(b"activitystreams") && has(b"OrderedCollection"))
             || head.starts_with(b"Account address,Show boosts")
     }

@@ -119,7 +119,7 @@ impl Source for Instagram {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        let has = |n: &[u8]| memchr::memmem::find(head, n).is_some();
+        let has = |n: &[u8]| crate::input::contains(head, n);
         has(b"\"string_list_data\"") && has(b"instagram.com")
             || has(b"\"profile_user\"")
             || has(b"\"likes_media_likes\"")
@@ -163,7 +163,7 @@ impl Source for Facebook {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        let has = |n: &[u8]| memchr::memmem::find(head, n).is_some();
+        let has = |n: &[u8]| crate::input::contains(head, n);
         has(b"\"profile_v2\"")
             || has(b"\"comments_v2\"")
             || has(b"\"followers_v2\"")

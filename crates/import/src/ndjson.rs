@@ -2,8 +2,8 @@
 //!
 //! Reads the file in large chunks cut at line ends, splits each chunk into
 //! ~1 MiB pieces and parses the pieces in parallel (rayon) while the next
-//! chunk is read, then hands the results to the sink in file order. Memory is bounded by the chunk size
-//! whatever the file size; a line longer than [`MAX_LINE`] is rejected and
+//! chunk is read, then hands the results to the sink in file order. Memory
+//! is bounded by the chunk size whatever the file size; a line longer than [`MAX_LINE`] is rejected and
 //! skipped without being held in memory.
 
 use std::io::Read;

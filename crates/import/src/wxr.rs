@@ -32,6 +32,7 @@ use levain_model::rows::{AccountRow, InteractionRow, PostRow, Rows};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use crate::input::contains;
 use crate::text::{email_hash, host, html_to_text, inline_hashtags, lang_code};
 use crate::xml::{LineCounting, MAX_TEXT, TextBuf};
 use crate::{ImportError, InputFile, Parsed, Reject, Sink, Source};
@@ -62,10 +63,6 @@ impl Source for Wxr {
     fn read(&self, file: &InputFile, sink: &mut dyn Sink) -> Result<(), ImportError> {
         read(file, sink)
     }
-}
-
-pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(hay, needle).is_some()
 }
 
 #[derive(Default)]
